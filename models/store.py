@@ -1,0 +1,376 @@
+"""The local store: one SQLite file holding many reports (units × years), through sqlmodel.
+
+A report is kept as JSON parts (money as decimal strings, never REAL): scalar sections one row
+each, and the long lists (projects, indicators) one row per item, so an edit to one indicator
+rewrites one row. Every save is one transaction; the file runs in WAL mode.
+
+The schema is versioned with ``PRAGMA user_version`` and upgraded by ordered steps, each in
+one transaction, after an online backup of the file (see ``MIGRATIONS``).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import event, text as sql
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from .codec import _write_dataclass, report_from_dict
+from .report import FORMAT_NAME, FORMAT_VERSION, Report
+
+# Each step: (version it brings the file to, SQL statements). Never edit a shipped step: add one.
+MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
+    (1, (
+        """CREATE TABLE report (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               unit_name TEXT NOT NULL DEFAULT '',
+               year INTEGER,
+               template TEXT NOT NULL DEFAULT 'generic',
+               created_at TEXT NOT NULL,
+               updated_at TEXT NOT NULL)""",
+        """CREATE TABLE report_part (
+               report_id INTEGER NOT NULL REFERENCES report(id) ON DELETE CASCADE,
+               part TEXT NOT NULL,
+               position INTEGER NOT NULL DEFAULT 0,
+               body TEXT NOT NULL,
+               PRIMARY KEY (report_id, part, position))""",
+    )),
+    (2, (
+        # Recoverable deletion, and a summary the start page lists without loading reports.
+        "ALTER TABLE report ADD COLUMN deleted_at TEXT",
+        "ALTER TABLE report ADD COLUMN total_score TEXT",
+        "ALTER TABLE report ADD COLUMN grade TEXT",
+        "ALTER TABLE report ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE report ADD COLUMN warning_count INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX ix_report_unit_year ON report (unit_name, year)",
+    )),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# Parts of a report: scalar sections are one row; ROW_PARTS are stored one row per item.
+ROW_PARTS = {"finance.projects": ("finance", "projects"), "evaluation.indicators": ("evaluation", "indicators")}
+SECTION_PARTS = ("meta", "unit", "tasks", "finance", "evaluation", "narrative")
+
+
+class ReportRow(SQLModel, table=True):
+    __tablename__ = "report"
+    id: int | None = Field(default=None, primary_key=True)
+    unit_name: str = ""
+    year: int | None = None
+    template: str = "generic"
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = None
+    total_score: str | None = None
+    grade: str | None = None
+    error_count: int = 0
+    warning_count: int = 0
+
+
+class ReportPart(SQLModel, table=True):
+    __tablename__ = "report_part"
+    report_id: int = Field(primary_key=True, foreign_key="report.id")
+    part: str = Field(primary_key=True)
+    position: int = Field(default=0, primary_key=True)
+    body: str
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    id: int
+    unit_name: str
+    year: int | None
+    template: str
+    total_score: str | None
+    grade: str | None
+    error_count: int
+    warning_count: int
+    updated_at: str
+    deleted_at: str | None
+
+    @property
+    def status(self) -> str:
+        if self.error_count:
+            return f"未完成（{self.error_count}个错误）"
+        return "已完成" if not self.warning_count else f"已完成（{self.warning_count}个警告）"
+
+
+class StoreError(Exception):
+    """A store problem to show the clerk (message in Chinese)."""
+
+
+def _now() -> str:
+    return _dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def split_report(report: Report) -> dict[str, list[str]]:
+    """Report → {part: [json body per position]}."""
+    data = _write_dataclass(report)
+    finance = dict(data["finance"])
+    projects = finance.pop("projects")
+    evaluation = dict(data["evaluation"])
+    indicators = evaluation.pop("indicators")
+    return {
+        "meta": [_dumps({"template": data["template"], "year": data["year"], "report_date": data["report_date"]})],
+        "unit": [_dumps(data["unit"])],
+        "tasks": [_dumps(data["tasks"])],
+        "finance": [_dumps(finance)],
+        "finance.projects": [_dumps(item) for item in projects],
+        "evaluation": [_dumps(evaluation)],
+        "evaluation.indicators": [_dumps(item) for item in indicators],
+        "narrative": [_dumps(data["narrative"])],
+    }
+
+
+def join_parts(rows: Iterable[tuple[str, int, str]]) -> Report:
+    parts: dict[str, list[tuple[int, str]]] = {}
+    for part, position, body in rows:
+        parts.setdefault(part, []).append((position, body))
+    single = {key: json.loads(sorted(values)[0][1]) for key, values in parts.items() if key not in ROW_PARTS}
+    data = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    data.update(single.get("meta", {}))
+    for key in ("unit", "tasks", "finance", "evaluation", "narrative"):
+        if key in single:
+            data[key] = single[key]
+    for key, (section, name) in ROW_PARTS.items():
+        items = [json.loads(body) for _position, body in sorted(parts.get(key, []))]
+        data.setdefault(section, {})[name] = items
+    if data.get("year") is None:
+        data["year"] = None
+    return _report_from_stored(data)
+
+
+def _report_from_stored(data: dict) -> Report:
+    # A stored report may be unfinished (no year yet): read it without the file-level guards.
+    from .codec import _read_dataclass
+    return _read_dataclass(Report, data, "")
+
+
+def _set_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def schema_version(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(path: Path, target: int = SCHEMA_VERSION, backup_dir: Path | None = None) -> int:
+    """Bring the file at ``path`` to schema ``target``; each step is one exclusive transaction.
+
+    Before upgrading an existing file, an online backup is written to ``backup_dir``.
+    Returns the version found before migrating.
+    """
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"数据库文件由较新版本的自评通创建（结构版本{current}），请升级本程序后再打开")
+        if current < target and current > 0 and backup_dir is not None:
+            backup_database(conn, backup_dir / f"{Path(path).stem}-v{current}-{_stamp()}.sqlite3")
+        for version, statements in MIGRATIONS:
+            if current < version <= target:
+                conn.execute("BEGIN EXCLUSIVE")
+                try:
+                    for statement in statements:
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {version}")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        return current
+    finally:
+        conn.close()
+
+
+def _stamp() -> str:
+    return _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def backup_database(conn: sqlite3.Connection, destination: Path) -> Path:
+    """SQLite's online backup (consistent even while the file is in use), written owner-only."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".part")
+    target = sqlite3.connect(partial)
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+    _owner_only(partial)
+    os.replace(partial, destination)
+    return destination
+
+
+def _owner_only(path: Path):
+    try:
+        os.chmod(path, 0o600)
+    except OSError:  # pragma: no cover - e.g. a file system without permissions
+        pass
+
+
+class Store:
+    """All reading and writing of reports. One instance per open database file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            self.path.touch()
+            _owner_only(self.path)
+        try:
+            migrate(self.path, backup_dir=self.path.parent / "backups")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"无法打开数据库文件 {self.path}：文件已损坏或不是自评通的数据库（{exc}）") from None
+        self.engine = create_engine(f"sqlite:///{self.path}")
+        event.listen(self.engine, "connect", _set_pragmas)
+
+    def close(self):
+        self.engine.dispose()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def list_reports(self, include_deleted: bool = False) -> list[ReportSummary]:
+        with Session(self.engine) as session:
+            query = select(ReportRow)
+            if not include_deleted:
+                query = query.where(ReportRow.deleted_at.is_(None))  # type: ignore[union-attr]
+            rows = session.exec(query.order_by(ReportRow.updated_at.desc(), ReportRow.id.desc())).all()  # type: ignore
+            return [self._summary(row) for row in rows]
+
+    @staticmethod
+    def _summary(row: ReportRow) -> ReportSummary:
+        return ReportSummary(row.id, row.unit_name, row.year, row.template, row.total_score, row.grade,
+                             row.error_count, row.warning_count, row.updated_at, row.deleted_at)
+
+    def summary(self, report_id: int) -> ReportSummary | None:
+        with Session(self.engine) as session:
+            row = session.get(ReportRow, report_id)
+            return None if row is None else self._summary(row)
+
+    def load(self, report_id: int) -> Report:
+        with Session(self.engine) as session:
+            if session.get(ReportRow, report_id) is None:
+                raise StoreError(f"找不到编号为{report_id}的报告")
+            rows = session.exec(select(ReportPart.part, ReportPart.position, ReportPart.body)
+                                .where(ReportPart.report_id == report_id)).all()
+        return join_parts(rows)
+
+    def find(self, unit_name: str, year: int) -> ReportSummary | None:
+        with Session(self.engine) as session:
+            row = session.exec(select(ReportRow).where(ReportRow.unit_name == unit_name, ReportRow.year == year,
+                                                       ReportRow.deleted_at.is_(None))).first()  # type: ignore
+            return None if row is None else self._summary(row)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def create(self, report: Report) -> int:
+        """A new report row with all its parts, in one transaction."""
+        now = _now()
+        with Session(self.engine) as session, session.begin():
+            row = ReportRow(unit_name=report.unit.name or "", year=report.year, template=report.template or "generic",
+                            created_at=now, updated_at=now)
+            self._apply_summary(row, report)
+            session.add(row)
+            session.flush()
+            self._write_parts(session, row.id, split_report(report))
+            return row.id  # type: ignore[return-value]
+
+    def replace(self, report_id: int, report: Report):
+        """Rewrite every part of an existing report (one transaction)."""
+        self.save_parts(report_id, report, None)
+
+    def save_parts(self, report_id: int, report: Report, parts: Iterable[str | tuple[str, int]] | None):
+        """Autosave: rewrite only the named parts; ``("evaluation.indicators", 3)`` rewrites one row.
+
+        ``None`` rewrites all parts. The summary columns are refreshed in the same transaction.
+        """
+        split = split_report(report)
+        if parts is None:
+            wanted = {key: None for key in split}
+        else:
+            wanted = {}
+            for part in parts:
+                key, position = (part, None) if isinstance(part, str) else part
+                if key not in split:
+                    raise ValueError(f"unknown report part {key!r}")
+                if position is None or wanted.get(key, 0) is None:
+                    wanted[key] = None
+                else:
+                    wanted.setdefault(key, set()).add(position)
+        with Session(self.engine) as session, session.begin():
+            row = session.get(ReportRow, report_id)
+            if row is None:
+                raise StoreError(f"找不到编号为{report_id}的报告")
+            for key, positions in wanted.items():
+                bodies = split[key]
+                if positions is None:
+                    session.execute(sql("DELETE FROM report_part WHERE report_id=:r AND part=:p"),
+                                    {"r": report_id, "p": key})
+                    self._write_parts(session, report_id, {key: bodies})
+                else:
+                    for position in positions:
+                        if position < len(bodies):
+                            session.execute(sql("INSERT OR REPLACE INTO report_part (report_id, part, position, body)"
+                                                " VALUES (:r, :p, :n, :b)"),
+                                            {"r": report_id, "p": key, "n": position, "b": bodies[position]})
+            row.unit_name = report.unit.name or ""
+            row.year = report.year
+            row.template = report.template or "generic"
+            row.updated_at = _now()
+            self._apply_summary(row, report)
+            session.add(row)
+
+    @staticmethod
+    def _write_parts(session: Session, report_id: int, split: dict[str, list[str]]):
+        rows = [{"r": report_id, "p": key, "n": position, "b": body}
+                for key, bodies in split.items() for position, body in enumerate(bodies)]
+        if rows:
+            session.execute(sql("INSERT INTO report_part (report_id, part, position, body) VALUES (:r, :p, :n, :b)"),
+                            rows)
+
+    @staticmethod
+    def _apply_summary(row: ReportRow, report: Report):
+        from .checks import ERROR, run_checks
+        from .scoring import derive
+        derived = derive(report)
+        problems = run_checks(report, derived)
+        exchange = derived.as_exchange()
+        row.total_score = exchange["total_score"]
+        row.grade = exchange["grade"]
+        row.error_count = sum(1 for p in problems if p.severity == ERROR)
+        row.warning_count = len(problems) - row.error_count
+
+    def delete(self, report_id: int):
+        """Recoverable: the report is hidden from the list until restored."""
+        self._set_deleted(report_id, _now())
+
+    def undelete(self, report_id: int):
+        self._set_deleted(report_id, None)
+
+    def _set_deleted(self, report_id: int, when: str | None):
+        with Session(self.engine) as session, session.begin():
+            row = session.get(ReportRow, report_id)
+            if row is None:
+                raise StoreError(f"找不到编号为{report_id}的报告")
+            row.deleted_at = when
+            session.add(row)
+
+    def purge(self, report_id: int):
+        with Session(self.engine) as session, session.begin():
+            session.execute(sql("DELETE FROM report_part WHERE report_id=:r"), {"r": report_id})
+            session.execute(sql("DELETE FROM report WHERE id=:r"), {"r": report_id})

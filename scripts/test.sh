@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Run the whole test suite (installs what is missing on first use). Qt runs offscreen.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+EXTRA_SYSTEM_PACKAGES="poppler-utils" bash "$ROOT/scripts/bootstrap.sh" test
+cd "$ROOT"
+export QT_QPA_PLATFORM=offscreen
+exec "$ROOT/.venv/bin/python" -m pytest -q -p no:cacheprovider "$@"
