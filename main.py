@@ -269,8 +269,11 @@ COMMANDS = {"check": cmd_check, "import": cmd_import, "export": cmd_export, "ver
 
 def main(argv: list[str] | None = None) -> int:
     _utf8_stdio()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "gui")  # `main.py --db X` is the desktop program too
     args = _parser().parse_args(argv)
-    command = COMMANDS[args.command or "gui"]
+    command = COMMANDS[args.command]
     try:
         return command(args)
     except KeyboardInterrupt:
