@@ -172,8 +172,8 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from export.package import write_package
-    from models.store import StoreError
     if args.report_id is not None:
+        from models.store import StoreError  # sqlmodel costs ≈ 0.25 s: only when the store is used
         try:
             store = _open_store(args.db)
             try:
