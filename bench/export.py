@@ -1,0 +1,96 @@
+"""Export of the seed 001 package (PDF + DOCX + XLSX + zip), next to the bare import time of
+reportlab + openpyxl + python-docx (goal ≤ 2×); and the export at 10, 100, 1,000 indicators
+(goal: linear).
+
+Cold figures are fresh processes, interleaved: ``main.py export seed_001.json --draft`` (seed 001
+carries one error as printed, so only a draft may be exported) against a process that only
+imports the document libraries. Scaling figures are in this process, after a warm-up, per
+document and for the whole package (``export.package.build_package``).
+
+    .venv/bin/python bench/export.py [--runs N]
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from common import PYTHON, ROOT, big_report, check_ok, median, ms, offscreen_env, run_child, runs_from_argv, time_call
+
+GOAL_RATIO = 2.0
+SIZES = (10, 100, 1000)
+BARE_IMPORTS = "import reportlab.platypus, reportlab.pdfbase.ttfonts, openpyxl, docx"
+
+
+def cold(runs: int) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="zpt-export-"))
+    try:
+        env = offscreen_env(ZIPINGTONG_HOME=str(folder))
+        commands = {"bare_imports": [PYTHON, "-c", BARE_IMPORTS],
+                    "export": [PYTHON, "main.py", "export", str(ROOT / "tests/fixtures/seed_001.json"),
+                               "--out", str(folder), "--draft"]}
+        walls = {name: [] for name in commands}
+        for cmd in commands.values():
+            check_ok(run_child(cmd, env=env)[2], " ".join(cmd[1:3]))
+        for _ in range(runs):
+            for name, cmd in commands.items():
+                wall, _peak, result = run_child(cmd, env=env)
+                check_ok(result, name)
+                walls[name].append(wall)
+        package = next(folder.glob("*.zip"))
+        import zipfile
+        with zipfile.ZipFile(package) as archive:
+            members = archive.namelist()
+        out = {name: median(values) for name, values in walls.items()}
+        out["ratio"] = out["export"] / out["bare_imports"]
+        out["members"] = members
+        return out
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def scaling(runs: int) -> dict:
+    from export.package import RENDERERS, _load_renderers, build_package
+    _load_renderers()
+    reports = {size: big_report(indicators=size, projects=20, institutions=3) for size in SIZES}
+    build_package(reports[SIZES[0]], draft=True, created_at="2024-01-01T00:00:00+08:00")  # warm: fonts, caches
+    figures = {size: {"package": []} | {role: [] for role in RENDERERS} for size in SIZES}
+    for _ in range(runs):
+        for size, report in reports.items():
+            for role, (_suffix, _label, render) in RENDERERS.items():
+                figures[size][role].append(time_call(lambda: render(report, True)))
+            figures[size]["package"].append(time_call(
+                lambda: build_package(report, draft=True, created_at="2024-01-01T00:00:00+08:00")))
+    medians = {size: {key: median(values) for key, values in by_key.items()} for size, by_key in figures.items()}
+    small, mid, large = (medians[s]["package"] for s in SIZES)
+    # Cost per added indicator from 100 → 1,000 over that from 10 → 100: ≈ 1 when linear.
+    per_indicator_late = (large - mid) / (SIZES[2] - SIZES[1])
+    per_indicator_early = (mid - small) / (SIZES[1] - SIZES[0])
+    return {"medians": medians, "roles": sorted(RENDERERS), "growth": per_indicator_late / per_indicator_early
+            if per_indicator_early > 0 else float("nan")}
+
+
+def measure(runs: int = 5) -> dict:
+    return {"cold": cold(runs), "scaling": scaling(max(3, runs // 2 + 1)), "runs": runs, "goal": GOAL_RATIO}
+
+
+def main():
+    figures = measure(runs_from_argv(5))
+    cold_figures, scale = figures["cold"], figures["scaling"]
+    print(f"export of seed 001, cold process, median of {figures['runs']}:")
+    print(f"  import reportlab + openpyxl + python-docx   {ms(cold_figures['bare_imports'])}")
+    print(f"  main.py export (package: {', '.join(cold_figures['members'])})")
+    print(f"                                               {ms(cold_figures['export'])}  "
+          f"({cold_figures['ratio']:.2f}×; goal ≤ {figures['goal']:.0f}×)")
+    missing = {"report_pdf", "report_docx", "tables_xlsx"} - set(scale["roles"])
+    if missing:
+        print(f"  (document modules not present yet: {', '.join(sorted(missing))})")
+    print("export in process, by indicators (20 projects):")
+    for size, values in scale["medians"].items():
+        parts = ", ".join(f"{role} {ms(values[role])}" for role in scale["roles"])
+        print(f"  {size:>5} indicators: package {ms(values['package'])}" + (f"  ({parts})" if parts else ""))
+    print(f"  cost per indicator, 100→1,000 over 10→100: {scale['growth']:.2f} (1 = linear)")
+
+
+if __name__ == "__main__":
+    main()
