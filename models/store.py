@@ -294,21 +294,23 @@ class Store:
         """Rewrite every part of an existing report (one transaction)."""
         self.save_parts(report_id, report, None)
 
-    def save_parts(self, report_id: int, report: Report, parts: Iterable[str | tuple[str, int]] | None):
+    def save_parts(self, report_id: int, report: Report, parts: Iterable[str | tuple[str, int]] | None,
+                   derived=None, problems=None):
         """Autosave: rewrite only the named parts; ``("evaluation.indicators", 3)`` rewrites one row.
 
-        ``None`` rewrites all parts. The summary columns are refreshed in the same transaction.
+        ``None`` rewrites all parts. The summary columns are refreshed in the same transaction, from
+        ``derived`` and ``problems`` when the caller has just computed them for this very report
+        (the wizard has), else computed here.
         """
-        split = split_report(report)
         if parts is None:
-            wanted = {key: None for key in split}
+            wanted = {key: None for key in (*SECTION_PARTS, *ROW_PARTS)}
         else:
             wanted = {}
             for part in parts:
                 key, position = (part, None) if isinstance(part, str) else part
-                if key not in split:
+                if key not in SECTION_PARTS and key not in ROW_PARTS:
                     raise ValueError(f"unknown report part {key!r}")
-                if position is None or wanted.get(key, 0) is None:
+                if position is None or key not in ROW_PARTS or wanted.get(key, 0) is None:
                     wanted[key] = None
                 else:
                     wanted.setdefault(key, set()).add(position)
@@ -316,23 +318,28 @@ class Store:
             row = session.get(ReportRow, report_id)
             if row is None:
                 raise StoreError(f"找不到编号为{report_id}的报告")
+            # Serialize the whole report only when a whole part is rewritten: one edited row of a
+            # 1,000-indicator report is then one small JSON body, not the entire report.
+            split = split_report(report) if any(p is None for p in wanted.values()) else {}
             for key, positions in wanted.items():
-                bodies = split[key]
                 if positions is None:
                     session.execute(sql("DELETE FROM report_part WHERE report_id=:r AND part=:p"),
                                     {"r": report_id, "p": key})
-                    self._write_parts(session, report_id, {key: bodies})
+                    self._write_parts(session, report_id, {key: split[key]})
                 else:
+                    section, name = ROW_PARTS[key]
+                    items = getattr(getattr(report, section), name)
                     for position in positions:
-                        if position < len(bodies):
+                        if position < len(items):
                             session.execute(sql("INSERT OR REPLACE INTO report_part (report_id, part, position, body)"
                                                 " VALUES (:r, :p, :n, :b)"),
-                                            {"r": report_id, "p": key, "n": position, "b": bodies[position]})
+                                            {"r": report_id, "p": key, "n": position,
+                                             "b": _dumps(_write_dataclass(items[position]))})
             row.unit_name = report.unit.name or ""
             row.year = report.year
             row.template = report.template or "generic"
             row.updated_at = _now()
-            self._apply_summary(row, report)
+            self._apply_summary(row, report, derived, problems)
             session.add(row)
 
     @staticmethod
@@ -344,11 +351,12 @@ class Store:
                             rows)
 
     @staticmethod
-    def _apply_summary(row: ReportRow, report: Report):
+    def _apply_summary(row: ReportRow, report: Report, derived=None, problems=None):
         from .checks import ERROR, run_checks
         from .scoring import derive
-        derived = derive(report)
-        problems = run_checks(report, derived)
+        if derived is None or problems is None:
+            derived = derive(report)
+            problems = run_checks(report, derived)
         exchange = derived.as_exchange()
         row.total_score = exchange["total_score"]
         row.grade = exchange["grade"]
