@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Iterable
 from sqlalchemy import event, text as sql
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from . import backup as backups, lock
 from .codec import _write_dataclass, report_from_dict
 from .report import FORMAT_NAME, FORMAT_VERSION, Report
 
@@ -104,6 +104,20 @@ class StoreError(Exception):
     """A store problem to show the clerk (message in Chinese)."""
 
 
+class StoreInUse(StoreError):
+    """Another copy of the program is the writer of this file (models.lock)."""
+
+
+class DatabaseCorrupt(StoreError):
+    """The start-up check found the file damaged; offer a backup (models.backup)."""
+
+    def __init__(self, path: Path, detail: str):
+        super().__init__(f"数据库文件已损坏，无法打开：{path}。损坏的文件不会被删除；"
+                         "可以从备份恢复（桌面程序会提示，或用 main.py restore）。")
+        self.path = path
+        self.detail = detail
+
+
 def _now() -> str:
     return _dt.datetime.now().isoformat(timespec="seconds")
 
@@ -164,6 +178,13 @@ def _set_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def _set_read_only_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
 def schema_version(path: Path) -> int:
     with sqlite3.connect(path) as conn:
         return conn.execute("PRAGMA user_version").fetchone()[0]
@@ -182,6 +203,7 @@ def migrate(path: Path, target: int = SCHEMA_VERSION, backup_dir: Path | None = 
             raise StoreError(f"数据库文件由较新版本的自评通创建（结构版本{current}），请升级本程序后再打开")
         if current < target and current > 0 and backup_dir is not None:
             backup_database(conn, backup_dir / f"{Path(path).stem}-v{current}-{_stamp()}.sqlite3")
+            backups.prune(path)
         for version, statements in MIGRATIONS:
             if current < version <= target:
                 conn.execute("BEGIN EXCLUSIVE")
@@ -204,43 +226,96 @@ def _stamp() -> str:
 
 def backup_database(conn: sqlite3.Connection, destination: Path) -> Path:
     """SQLite's online backup (consistent even while the file is in use), written owner-only."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".part")
-    target = sqlite3.connect(partial)
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
-    _owner_only(partial)
-    os.replace(partial, destination)
-    return destination
-
-
-def _owner_only(path: Path):
-    try:
-        os.chmod(path, 0o600)
-    except OSError:  # pragma: no cover - e.g. a file system without permissions
-        pass
+    return backups.online_backup(conn, destination)
 
 
 class Store:
     """All reading and writing of reports. One instance per open database file."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, read_only: bool = False):
+        """Open (creating if missing) the database as its one writer, or ``read_only``.
+
+        The writer holds the lock of models.lock until ``close()``; opening runs the quick
+        integrity check (DatabaseCorrupt), migrates (backup first) and takes the day's backup.
+        """
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            self.path.touch()
-            _owner_only(self.path)
+        self.read_only = read_only
+        self._locked = False
+        if read_only:
+            self._open_read_only()
+            return
+        backups.make_private_dir(self.path.parent)
         try:
-            migrate(self.path, backup_dir=self.path.parent / "backups")
+            lock.acquire(self.path)
+        except lock.DatabaseInUse as exc:
+            raise StoreInUse(exc.message) from None
+        except lock.LockUnavailable as exc:
+            raise StoreError(exc.message) from None
+        self._locked = True
+        try:
+            self._open_writer()
+        except BaseException:
+            self._release()
+            raise
+
+    def _open_writer(self):
+        created = False
+        if not self.path.exists():
+            try:
+                backups.create_private_file(self.path)
+                created = True
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise StoreError(f"无法创建数据库文件 {self.path}：{exc.strerror or exc}") from None
+        checked = backups.check_database(self.path)
+        if checked.status == "corrupt":
+            raise DatabaseCorrupt(self.path, checked.detail)
+        if not checked.ok:
+            raise StoreError(f"无法打开数据库文件 {self.path}：文件已损坏或不是自评通的数据库（{checked.message}）")
+        try:
+            found = migrate(self.path, backup_dir=backups.backup_dir(self.path))
+            if found and not created:
+                backups.daily_backup(self.path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"无法打开数据库文件 {self.path}：文件已损坏或不是自评通的数据库（{exc}）") from None
+        except OSError as exc:
+            raise StoreError(f"无法写入数据库所在的文件夹 {self.path.parent}：{exc.strerror or exc}") from None
         self.engine = create_engine(f"sqlite:///{self.path}")
         event.listen(self.engine, "connect", _set_pragmas)
 
+    def _open_read_only(self):
+        # For a second copy of the program (or `list`) while the writer has the file open.
+        if not self.path.is_file():
+            raise StoreError(f"找不到数据库文件：{self.path}")
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        try:
+            with sqlite3.connect(uri, uri=True) as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"无法打开数据库文件 {self.path}：文件已损坏或不是自评通的数据库（{exc}）") from None
+        if version != SCHEMA_VERSION:
+            raise StoreError("数据库需要先由正在使用它的自评通窗口升级，请稍后再试" if version < SCHEMA_VERSION
+                             else f"数据库文件由较新版本的自评通创建（结构版本{version}），请升级本程序后再打开")
+        self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+        event.listen(self.engine, "connect", _set_read_only_pragmas)
+
+    def _release(self):
+        if self._locked:
+            self._locked = False
+            lock.release(self.path)
+
     def close(self):
-        self.engine.dispose()
+        engine = getattr(self, "engine", None)
+        if engine is not None:
+            engine.dispose()
+        self._release()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *_exc):
+        self.close()
 
     # --- reading ------------------------------------------------------------------------
 
