@@ -6,6 +6,7 @@
     main.py export FILE|--report ID --out DIR [--draft] [--db PATH]
     main.py verify PACKAGE              manifest hashes and data of a package
     main.py list [--db PATH]
+    main.py restore [--db PATH] [--list] [BACKUP]   backups of the database; put one back
 
 Exit codes: 0 fine; 1 content errors / refused; 2 a file that breaks the format.
 Heavy modules (Qt, sqlmodel, the exporters) are imported only by the command that needs them.
@@ -58,13 +59,32 @@ def _parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("list", help="列出本地数据库中的报告")
     lst.add_argument("--db", type=Path)
+
+    restore = sub.add_parser("restore", help="列出数据库的备份，或用一个备份恢复数据库")
+    restore.add_argument("backup", nargs="?", help="备份的序号（见 --list，1 为最新）或备份文件路径")
+    restore.add_argument("--db", type=Path)
+    restore.add_argument("--list", action="store_true", help="只列出备份")
     return parser
 
 
-def _open_store(db: Path | None):
+def _open_store(db: Path | None, read_only_ok: bool = False):
+    """The store as its one writer; a reader (list, export) falls back to read-only when
+    another copy of the program holds the file (models.lock)."""
     from models.paths import default_db_path
-    from models.store import Store
-    return Store(db or default_db_path())
+    from models.store import Store, StoreInUse
+    try:
+        return Store(db or default_db_path())
+    except StoreInUse:
+        if not read_only_ok:
+            raise
+        print("提示：这个数据库正在另一个自评通窗口中使用，本次以只读方式读取。", file=sys.stderr)
+        return Store(db or default_db_path(), read_only=True)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """A message from a hostile file stays one short printable line."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _load(path: Path):
@@ -100,8 +120,8 @@ def _format_failure(path: str, message: str, as_json: bool) -> int:
         print(json.dumps({"errors": [{"path": path, "message": message}], "warnings": [], "derived": {}},
                          ensure_ascii=False))
     else:
-        where = f"（{path}）" if path else ""
-        print(f"文件格式错误{where}：{message}", file=sys.stderr)
+        where = f"（{_one_line(path, 80)}）" if path else ""
+        print(f"文件格式错误{where}：{_one_line(message)}", file=sys.stderr)
     return EXIT_FORMAT
 
 
@@ -175,7 +195,7 @@ def cmd_export(args) -> int:
     if args.report_id is not None:
         from models.store import StoreError  # sqlmodel costs ≈ 0.25 s: only when the store is used
         try:
-            store = _open_store(args.db)
+            store = _open_store(args.db, read_only_ok=True)
             try:
                 report = store.load(args.report_id)
             finally:
@@ -217,8 +237,8 @@ def cmd_verify(args) -> int:
     try:
         loaded = load_report_file(args.file)
     except (PackageError, FormatError) as exc:
-        where = f"（{exc.path}）" if exc.path else ""
-        print(f"校验未通过{where}：{exc.message}", file=sys.stderr)
+        where = f"（{_one_line(exc.path, 80)}）" if exc.path else ""
+        print(f"校验未通过{where}：{_one_line(exc.message)}", file=sys.stderr)
         return EXIT_CONTENT
     if loaded.manifest is None:
         print("校验未通过：这不是提交包（zip），而是单独的数据文件", file=sys.stderr)
@@ -239,7 +259,7 @@ def cmd_verify(args) -> int:
 def cmd_list(args) -> int:
     from models.store import StoreError
     try:
-        store = _open_store(args.db)
+        store = _open_store(args.db, read_only_ok=True)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_CONTENT
@@ -257,6 +277,45 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
+def cmd_restore(args) -> int:
+    from models import backup
+    from models.paths import default_db_path
+    db = args.db or default_db_path()
+    found = backup.list_backups(db)
+    if args.list or not args.backup:
+        if not found:
+            print(f"还没有备份（备份文件夹：{backup.backup_dir(db)}）")
+            return EXIT_OK
+        print("序号\t时间\t类型\t大小\t报告数\t文件")
+        for number, info in enumerate(found, 1):
+            count = "无法读取" if info.report_count is None else f"{info.report_count}份"
+            print(f"{number}\t{info.created:%Y-%m-%d %H:%M:%S}\t{info.kind_label}\t{_size(info.size)}\t{count}\t{info.path}")
+        if not args.list:
+            print("恢复：main.py restore 序号（1 为最新）；当前的数据库会先另存，不会被删除")
+        return EXIT_OK
+    if args.backup.isdigit():
+        number = int(args.backup)
+        if not 1 <= number <= len(found):
+            print(f"没有序号为{number}的备份（共{len(found)}个，见 main.py restore --list）", file=sys.stderr)
+            return EXIT_CONTENT
+        chosen = found[number - 1].path
+    else:
+        chosen = Path(args.backup)
+    try:
+        result = backup.restore(db, chosen)
+    except backup.BackupError as exc:
+        print(_one_line(exc.message), file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"已用备份恢复数据库：{result.restored_from.name}")
+    if result.aside:
+        print(f"原来的数据库已另存为：{result.aside}")
+    return EXIT_OK
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+
+
 def cmd_gui(args) -> int:
     from ui.app import run
     return run(db_path=getattr(args, "db", None), open_id=getattr(args, "open_id", None),
@@ -264,7 +323,7 @@ def cmd_gui(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "import": cmd_import, "export": cmd_export, "verify": cmd_verify,
-            "list": cmd_list, "gui": cmd_gui}
+            "list": cmd_list, "restore": cmd_restore, "gui": cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,6 +340,23 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("文件过大，内存不足，无法处理", file=sys.stderr)
         return EXIT_FORMAT
+    except Exception as exc:  # a safety net: the clerk gets one line, the details go to a log file
+        print(f"程序内部错误（{type(exc).__name__}），操作未完成；详细信息已记录在 {_log_error()}", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+def _log_error() -> str:
+    import traceback
+    try:
+        from models.paths import data_dir
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "error.log"
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(traceback.format_exc() + "\n")
+        return str(path)
+    except OSError:
+        return "（无法写入日志）"
 
 
 if __name__ == "__main__":
