@@ -36,7 +36,7 @@ DRAFT_MARK = "草稿"
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 # Characters XML 1.0 cannot hold (openpyxl refuses them); clerks paste them from other programs.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@")
 _NOT_FILLED = "（未填写）"
 
@@ -152,6 +152,7 @@ class SheetWriter:
         self.widths = widths
         self.row = 1
         self._heights: dict[int, float] = {}
+        self._vertical: list[tuple[int, int, float]] = []   # rows a stacked (vertical) label needs
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.sheet_view.showGridLines = False
@@ -179,10 +180,12 @@ class SheetWriter:
                     target.border = BORDER
         if to_col > col or to_row > row:
             self.ws.merge_cells(start_row=row, start_column=col, end_row=to_row, end_column=to_col)
-        if value is not None and style.rotate == 0:
+        if isinstance(value, str) and style.rotate:
+            self._vertical.append((row, to_row, len(value) * style.size * 1.3 + 8))
+        elif value is not None:
             width = sum(self.widths[col - 1:to_col])
             lines = line_count(value, width) if isinstance(value, str) else 1
-            points = lines * (style.size * 1.45) + 6
+            points = lines * style.size * 1.3 + 5
             per_row = points / (to_row - row + 1)
             for r in range(row, to_row + 1):
                 self._heights[r] = max(self._heights.get(r, 0), per_row)
@@ -194,8 +197,13 @@ class SheetWriter:
             self.ws.cell(row=row, column=c).border = BORDER
 
     def finish(self):
-        for row, points in self._heights.items():
-            self.ws.row_dimensions[row].height = max(18.0, min(409.0, round(points, 1)))
+        heights = {row: max(18.0, points) for row, points in self._heights.items()}
+        for first, last, needed in self._vertical:
+            spanned = [heights.get(r, 18.0) for r in range(first, last + 1)]
+            if sum(spanned) < needed:
+                heights[last] = spanned[-1] + needed - sum(spanned)
+        for row, points in heights.items():
+            self.ws.row_dimensions[row].height = min(409.0, round(points, 1))
 
 
 @dataclass(frozen=True)
@@ -454,9 +462,9 @@ def _self_evaluation_sheet(ws: Worksheet, report: Report, derived: Derived, temp
     w.write(w.row, 2, "年度资金总额", HEAD)
     for col, value in enumerate([budget.initial, budget.full_year, budget.executed], start=3):
         w.write(w.row, col, value, NUMBER)
-    w.write(w.row, 6, derived.budget_execution_weight, NUMBER, number_format="General")
-    w.write(w.row, 7, rate, NUMBER, number_format="0.00%")
-    w.write(w.row, 8, derived.budget_execution_score, NUMBER, to_col=9, number_format="General")
+    w.write(w.row, 6, derived.budget_execution_weight, CELL, number_format="General")
+    w.write(w.row, 7, rate, CELL, number_format="0.00%")
+    w.write(w.row, 8, derived.budget_execution_score, CELL, to_col=9, number_format="General")
     w.row += 1
     w.write(w.row, 2, "按收入性质分：", LABEL, to_col=4)
     w.write(w.row, 5, "按支出性质分：", LABEL, to_col=9)
@@ -497,8 +505,8 @@ def _self_evaluation_sheet(ws: Worksheet, report: Report, derived: Derived, temp
                 number_format="General")
         w.write(row, 6, indicator_value(indicator.actual_text, indicator.actual, indicator.unit), CELL,
                 number_format="General")
-        w.write(row, 7, indicator.weight, NUMBER, number_format="General")
-        w.write(row, 8, result.score, NUMBER, number_format="General")
+        w.write(row, 7, indicator.weight, CELL, number_format="General")
+        w.write(row, 8, result.score, CELL, number_format="General")
         w.write(row, 9, indicator.deviation or None, TEXT)
     level1_keys = [i.level1 or "" for i in indicators]
     for start, end in _runs(level1_keys):
@@ -511,8 +519,8 @@ def _self_evaluation_sheet(ws: Worksheet, report: Report, derived: Derived, temp
     w.row = first + max(1, len(indicators))
 
     w.write(w.row, 1, "总分", HEAD, to_col=6)
-    w.write(w.row, 7, derived.weight_total, NUMBER, number_format="General")
-    w.write(w.row, 8, derived.total_score, NUMBER, number_format="General")
+    w.write(w.row, 7, derived.weight_total, CELL, number_format="General")
+    w.write(w.row, 8, derived.total_score, CELL, number_format="General")
     w.write(w.row, 9, None, CELL)
     w.row += 1
     w.write(w.row, 1, "评价等次", HEAD, to_col=6)
@@ -649,7 +657,7 @@ def _indicator_sheet(ws: Worksheet, report: Report, derived: Derived, template: 
     headings = [("序号", 5), ("一级指标", 10), ("二级指标", 12), ("三级指标", 22), ("指标性质", 6),
                 ("指标方向", 8), ("年度指标值", 10), ("计量单位", 6), ("年度指标值（文字）", 14),
                 ("实际完成值", 10), ("实际完成值（文字）", 14), ("完成率", 8), ("分值", 6), ("计分规则", 20),
-                ("自动得分", 7), ("手工得分", 7), ("手工评分理由", 16), ("得分", 6), ("完成档次", 12),
+                ("自动得分", 7), ("手工得分", 7), ("手工评分理由", 30), ("得分", 6), ("完成档次", 12),
                 ("超额完成提示", 10), ("偏差原因分析及改进措施", 20), ("所属任务", 6), ("绩效标准", 18),
                 ("完成情况", 10), ("完成情况分析", 30)]
     w = SheetWriter(ws, [width for _, width in headings])
@@ -747,7 +755,9 @@ def _project_sheet(ws: Worksheet, report: Report, signature: Signature, draft: b
         sums = [total(getattr(p, name) for p in projects) for name in money_fields]
         for col, value in enumerate(sums, start=4):
             w.write(w.row, col, value, NUMBER)
-        w.write(w.row, 10, ratio(sums[4], sums[3]), NUMBER, number_format="0.00%")
+        # A rate of two partial sums would compare different sets of projects: only when all are filled.
+        complete = all(p.full_year is not None and p.executed is not None for p in projects)
+        w.write(w.row, 10, ratio(sums[4], sums[3]) if complete else None, NUMBER, number_format="0.00%")
         for col in (11, 12, 13):
             w.write(w.row, col, None, CELL)
         w.row += 1
