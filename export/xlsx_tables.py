@@ -654,12 +654,13 @@ _RULE_NAMES = {"proportional": "按执行率比例计分", "bands_101": "财预�
 
 def _indicator_sheet(ws: Worksheet, report: Report, derived: Derived, template: Template,
                      signature: Signature, draft: bool):
-    headings = [("序号", 5), ("一级指标", 10), ("二级指标", 12), ("三级指标", 22), ("指标性质", 6),
-                ("指标方向", 8), ("年度指标值", 10), ("计量单位", 6), ("年度指标值（文字）", 14),
-                ("实际完成值", 10), ("实际完成值（文字）", 14), ("完成率", 8), ("分值", 6), ("计分规则", 20),
-                ("自动得分", 7), ("手工得分", 7), ("手工评分理由", 30), ("得分", 6), ("完成档次", 12),
-                ("超额完成提示", 10), ("偏差原因分析及改进措施", 20), ("所属任务", 6), ("绩效标准", 18),
-                ("完成情况", 10), ("完成情况分析", 30)]
+    # 25 columns: kept narrow so that the printout (one page wide) stays legible.
+    headings = [("序号", 5), ("一级指标", 9), ("二级指标", 10), ("三级指标", 18), ("指标性质", 6),
+                ("指标方向", 8), ("年度指标值", 9), ("计量单位", 6), ("年度指标值（文字）", 12),
+                ("实际完成值", 9), ("实际完成值（文字）", 12), ("完成率", 9), ("分值", 6), ("计分规则", 16),
+                ("自动得分", 7), ("手工得分", 7), ("手工评分理由", 22), ("得分", 6), ("完成档次", 10),
+                ("超额完成提示", 10), ("偏差原因分析及改进措施", 18), ("所属任务", 6), ("绩效标准", 16),
+                ("完成情况", 9), ("完成情况分析", 26)]
     w = SheetWriter(ws, [width for _, width in headings])
     _title_block(w, None, sheet_title(report, "绩效指标明细表", draft), False, report)
     head_row = w.row
@@ -711,9 +712,9 @@ def _flat_row(w: SheetWriter, values: dict, width: int):
     for col in range(1, width + 1):
         value = values.get(col)
         if col == 12:
-            w.write(w.row, col, value, NUMBER, number_format="0.00%")
+            w.write(w.row, col, value, CELL, number_format="0.00%")
         elif col in _GENERAL_COLUMNS or col in (1, 22):
-            w.write(w.row, col, value, NUMBER if not isinstance(value, str) else CELL, number_format="General")
+            w.write(w.row, col, value, CELL, number_format="General")
         elif col in (4, 9, 11, 14, 17, 21, 23, 25):
             w.write(w.row, col, value, TEXT)
         else:
