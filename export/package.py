@@ -33,7 +33,13 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024      # one document
 MAX_DATA_BYTES = 32 * 1024 * 1024        # data.json
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200                          # uncompressed / compressed, per member (zip bombs)
-_WINDOWS_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+MAX_PACKAGE_FILE_BYTES = MAX_TOTAL_BYTES  # the zip itself, before anything is parsed
+MAX_NAME_CHARS = 200
+# Reserved characters, control characters and the bidi controls that can disguise an extension.
+_WINDOWS_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+_UNIX_SYMLINK, _UNIX_TYPE_MASK = 0o120000, 0o170000
+_ZIP_ENCRYPTED_FLAG = 0x1
 
 
 class PackageError(Exception):
@@ -182,13 +188,56 @@ def _check_member_name(name: str):
         raise PackageError(f"提交包含有不安全的文件路径“{name[:60]}”，已拒绝", name)
     if "/" in name or "\\" in name:
         raise PackageError(f"提交包不应含有子文件夹（“{name[:60]}”）", name)
+    # Names that Windows cannot hold or that disguise what they are (CON, a:b streams, "x.pdf ").
+    if (not name or len(name) > MAX_NAME_CHARS or _WINDOWS_BAD.search(name) or _WINDOWS_RESERVED.match(name)
+            or name != name.rstrip(". ")):
+        raise PackageError(f"提交包含有不允许的文件名“{_printable(name)[:60]}”，已拒绝", _printable(name)[:60])
+
+
+def _check_member_kind(info: zipfile.ZipInfo):
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and mode & _UNIX_TYPE_MASK == _UNIX_SYMLINK:
+        raise PackageError(f"提交包含有符号链接“{info.filename[:60]}”，已拒绝", info.filename)
+    if info.flag_bits & _ZIP_ENCRYPTED_FLAG:
+        raise PackageError("提交包已加密，无法读取：请导出未加密的提交包", info.filename)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise PackageError(f"提交包中的“{info.filename}”使用了不支持的压缩方式，已拒绝", info.filename)
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _precheck_zip(path: Path):
+    """Refuse by the end record alone what would be costly to parse: a huge file, a central
+    directory with thousands of entries (zipfile would build them all in memory first)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PackageError(f"无法读取提交包：{exc.strerror or exc}") from None
+    if size > MAX_PACKAGE_FILE_BYTES:
+        raise PackageError(f"提交包过大（{size // 1024 // 1024} MB），已拒绝")
+    try:
+        with open(path, "rb") as handle:
+            end = zipfile._EndRecData(handle)  # the stdlib's own end-record reader (stable since Python 2)
+    except Exception:  # noqa: BLE001 - an unreadable end record is reported by ZipFile below
+        return
+    if end is None:
+        raise PackageError("无法读取提交包：文件不完整（可能复制中断）或不是 zip 文件")
+    entries, directory_bytes = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+    if entries > MAX_MEMBERS or directory_bytes > MAX_MEMBERS * (46 + 3 * MAX_NAME_CHARS + 1024):
+        raise PackageError(f"提交包文件数过多（{entries}个），已拒绝")
 
 
 def open_package(path: Path, *, verify_hashes: bool = True) -> OpenedPackage:
     """Read and check a package; raises PackageError (or FormatError for a bad manifest field)."""
+    path = Path(path)
+    _precheck_zip(path)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds on a damaged file
         raise PackageError(f"无法读取提交包：文件已损坏或不是 zip 文件（{type(exc).__name__}）") from None
     with archive:
         infos = archive.infolist()
@@ -200,6 +249,7 @@ def open_package(path: Path, *, verify_hashes: bool = True) -> OpenedPackage:
         total = 0
         for info in infos:
             _check_member_name(info.filename)
+            _check_member_kind(info)
             total += info.file_size
             limit = MAX_DATA_BYTES if info.filename == DATA_NAME else MAX_MEMBER_BYTES
             if info.file_size > limit or total > MAX_TOTAL_BYTES:
@@ -211,8 +261,12 @@ def open_package(path: Path, *, verify_hashes: bool = True) -> OpenedPackage:
         if DATA_NAME not in names:
             raise PackageError("提交包缺少 data.json")
         members = {}
+        read_total = 0  # what was really inflated: the sizes in the directory may lie
         for info in infos:
-            members[info.filename] = _read_member(archive, info)
+            members[info.filename] = content = _read_member(archive, info)
+            read_total += len(content)
+            if read_total > MAX_TOTAL_BYTES:
+                raise PackageError(f"提交包中的“{info.filename}”解压后过大，已拒绝", info.filename)
     manifest = _parse_manifest(members[MANIFEST_NAME])
     if verify_hashes:
         verify_manifest(manifest, members)
@@ -224,7 +278,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         with archive.open(info) as handle:
             content = handle.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError, RuntimeError…
         raise PackageError(f"提交包中的“{info.filename}”已损坏，无法读取（{type(exc).__name__}）", info.filename) from None
     if len(content) > limit:
         raise PackageError(f"提交包中的“{info.filename}”解压后过大，已拒绝", info.filename)
@@ -241,6 +297,8 @@ def _parse_manifest(content: bytes) -> dict:
         raise PackageError(f"manifest.json 的 format 应为“{PACKAGE_FORMAT}”", "manifest.format")
     if manifest.get("version") != PACKAGE_VERSION:
         raise PackageError(f"不支持的提交包版本“{str(manifest.get('version'))[:10]}”", "manifest.version")
+    if not isinstance(manifest.get("draft", False), bool):
+        raise PackageError("manifest.json 的 draft 应为 true 或 false", "manifest.draft")
     files = manifest.get("files")
     if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
         raise PackageError("manifest.json 缺少文件清单 files", "manifest.files")
@@ -282,21 +340,30 @@ def load_report_file(path: Path) -> LoadedReport:
     """A data.json or a package → the report; PackageError / FormatError name what is wrong."""
     from models.codec import loads, report_from_dict
     path = Path(path)
-    if not path.exists():
-        raise PackageError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise PackageError(f"这是一个文件夹，不是报告文件：{path}")
+    try:
+        if not path.exists():
+            raise PackageError(f"找不到文件：{path}")
+        if path.is_dir():
+            raise PackageError(f"这是一个文件夹，不是报告文件：{path}")
+        if not path.is_file():  # a device or a pipe would never end (or never start)
+            raise PackageError(f"这不是一个普通文件，不能作为报告文件读取：{path}")
+    except OSError as exc:
+        raise PackageError(f"无法读取文件 {str(path)[:80]}：{exc.strerror or exc}") from None
     manifest = None
     if is_zip(path) or path.suffix.lower() == ".zip":
         opened = open_package(path)
         raw, manifest = opened.data, opened.manifest
     else:
+        too_big = PackageError(f"文件过大（超过 {MAX_JSON_FILE_BYTES // 1024 // 1024} MB），不是有效的报告文件")
         try:
             if path.stat().st_size > MAX_JSON_FILE_BYTES:
-                raise PackageError(f"文件过大（超过 {MAX_JSON_FILE_BYTES // 1024 // 1024} MB），不是有效的报告文件")
-            raw = path.read_bytes()
+                raise too_big
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_JSON_FILE_BYTES + 1)
         except OSError as exc:
             raise PackageError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+        if len(raw) > MAX_JSON_FILE_BYTES:
+            raise too_big
     data = loads(raw)
     report = report_from_dict(data)
     stated = data.get("derived")
