@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,24 @@ from .report import FORMAT_NAME, FORMAT_VERSION, YEAR_RANGE, Report
 
 MAX_TEXT_CHARS = 200_000  # one prose field; a whole report of real size is far below this
 MAX_LIST_ITEMS = 20_000
+MAX_DEPTH = 64            # the format nests 5 deep; anything far deeper is not a report
+MAX_KEY_CHARS = 200
+MAX_NARRATIVE_KEYS = 100
+_NARRATIVE_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+# C0 controls that no text field may hold (tab, LF and CR are fine); XLSX and XML refuse them too.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_JSON_MESSAGES = {
+    "Expecting value": "缺少值或有多余的逗号",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting property name enclosed in double quotes": "字段名应写在双引号中",
+    "Unterminated string starting at": "文本没有结束引号（文件可能不完整）",
+    "Invalid control character at": "文本中有未转义的控制字符",
+    "Invalid \\escape": "文本中有无效的转义符",
+    "Invalid \\uXXXX escape": "文本中有无效的 \\u 转义符",
+    "Extra data": "JSON 结束后还有多余内容",
+}
 
 
 class FormatError(ValueError):
@@ -46,7 +65,8 @@ def _no_duplicate_keys(pairs):
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise FormatError(key, f"字段“{key}”重复出现")
+            shown = _printable(key)[:40]
+            raise FormatError(shown, f"字段“{shown}”重复出现")
         seen[key] = value
     return seen
 
@@ -66,14 +86,46 @@ def loads(data: bytes | str) -> dict:
     except FormatError:
         raise
     except json.JSONDecodeError as exc:
-        raise FormatError("", f"文件不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）") from None
+        reason = _JSON_MESSAGES.get(exc.msg, "格式错误")
+        if exc.pos >= len(exc.doc.rstrip()) and exc.msg != "Extra data":
+            reason = "文件在此处意外结束，可能不完整（复制或下载中断）"
+        raise FormatError("", f"文件不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{reason}）") from None
     except RecursionError:
         raise FormatError("", "文件嵌套层数过多，不是有效的报告") from None
-    except ValueError as exc:  # e.g. int too large to convert
-        raise FormatError("", f"文件不是有效的 JSON（{exc}）") from None
+    except ValueError:  # an integer of thousands of digits (Python's int_max_str_digits)
+        raise FormatError("", "文件中有位数过多的数字，不是有效的报告") from None
     if not isinstance(obj, dict):
         raise FormatError("", "文件内容应为一个 JSON 对象")
+    _check_shape(obj)
     return obj
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _check_shape(obj: dict) -> None:
+    """Limits a valid JSON text can still break: nesting depth, key length, control characters
+    and lone surrogates (a \\ud800 escape decodes to a str that UTF-8, SQLite and PDF refuse).
+
+    Done here, on files only: a report already in the store is read without it.
+    """
+    stack: list[tuple[object, int, str]] = [(obj, 1, "")]
+    while stack:
+        value, depth, path = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FormatError("", f"文件嵌套层数过多（超过{MAX_DEPTH}层），不是有效的报告")
+        items = value.items() if isinstance(value, dict) else enumerate(value)  # type: ignore[union-attr]
+        for key, item in items:
+            if isinstance(key, str) and (len(key) > MAX_KEY_CHARS or _SURROGATE.search(key) or _CONTROL.search(key)):
+                raise FormatError(path[:80], f"文件中有无效的字段名“{_printable(key)[:40]}”")
+            where = _join(path, key)
+            if isinstance(item, (dict, list)):
+                stack.append((item, depth + 1, where))
+            elif isinstance(item, str):
+                bad = _CONTROL.search(item) or _SURROGATE.search(item)
+                if bad:
+                    raise FormatError(where[:80], f"文本中有不可见的控制字符或无效字符（第{bad.start() + 1}个字符），请删除后再试")
 
 
 def report_from_json(data: bytes | str) -> Report:
@@ -129,6 +181,11 @@ def _read_value(f, value: Any, path: str):
             return {}
         if not isinstance(value, dict):
             raise FormatError(path, "应为一个对象（{…}）")
+        if len(value) > MAX_NARRATIVE_KEYS:
+            raise FormatError(path, f"正文段落过多（{len(value)} 段）")
+        for key in value:
+            if not _NARRATIVE_KEY.match(str(key)):
+                raise FormatError(path, f"正文段落名“{_printable(str(key))[:40]}”无效（应为英文字母、数字和下划线）")
         return {str(key): _read_text(text, _join(path, key), label) or "" for key, text in value.items()}
     if value is None:
         return None
