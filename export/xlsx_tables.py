@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+from copy import copy
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -153,6 +154,7 @@ class SheetWriter:
         self.row = 1
         self._heights: dict[int, float] = {}
         self._vertical: list[tuple[int, int, float]] = []   # rows a stacked (vertical) label needs
+        self._styles: dict[tuple, object] = {}
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.sheet_view.showGridLines = False
@@ -166,20 +168,26 @@ class SheetWriter:
         to_col = to_col or col
         to_row = to_row or row
         cell = put(self.ws.cell(row=row, column=col), value, number_format)
-        font = Font(name=TITLE_FONT if (style.title or style.bold) else BODY_FONT, size=style.size,
-                    bold=style.bold and not style.title)
-        wrap = style.rotate == 0
-        alignment = Alignment(horizontal=style.horizontal, vertical=style.vertical, wrap_text=wrap,
-                              indent=style.indent, text_rotation=style.rotate)
+        if to_col > col or to_row > row:
+            # Merged before the top-left cell has borders, so openpyxl has no edge borders to copy;
+            # every cell of the range then gets the full style below.
+            self.ws.merge_cells(start_row=row, start_column=col, end_row=to_row, end_column=to_col)
+        key = (style, cell.number_format, bool(cell.quotePrefix))
+        styled = self._styles.get(key)
+        if styled is None:
+            cell.font = Font(name=TITLE_FONT if (style.title or style.bold) else BODY_FONT, size=style.size,
+                             bold=style.bold and not style.title)
+            cell.alignment = Alignment(horizontal=style.horizontal, vertical=style.vertical,
+                                       wrap_text=style.rotate == 0, indent=style.indent,
+                                       text_rotation=style.rotate)
+            if style.border:
+                cell.border = BORDER
+            # openpyxl re-indexes a style on every assignment, which dominates large reports:
+            # the finished style array is copied instead (same workbook, same indices).
+            styled = self._styles[key] = copy(cell._style)
         for r in range(row, to_row + 1):
             for c in range(col, to_col + 1):
-                target = self.ws.cell(row=r, column=c)
-                target.font = font
-                target.alignment = alignment
-                if style.border:
-                    target.border = BORDER
-        if to_col > col or to_row > row:
-            self.ws.merge_cells(start_row=row, start_column=col, end_row=to_row, end_column=to_col)
+                self.ws.cell(row=r, column=c)._style = copy(styled)
         if isinstance(value, str) and style.rotate:
             self._vertical.append((row, to_row, len(value) * style.size * 1.3 + 8))
         elif value is not None:
