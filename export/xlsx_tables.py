@@ -540,6 +540,55 @@ def _self_evaluation_sheet(ws: Worksheet, report: Report, derived: Derived, temp
     set_print(ws, report, signature, draft, title_rows=f"{grid_head}:{grid_head}")
 
 
+# --- 自评结论综述 (guangdong layout: indicators grouped by task) ------------------------------
+
+def circled(number: int) -> str:
+    """①–⑳ as the seeds number 关键指标, then (21), (22) …"""
+    return chr(0x2460 + number - 1) if 1 <= number <= 20 else f"({number})"
+
+
+def task_groups(report: Report) -> list[tuple[str | None, str | None, list[int]]]:
+    """(task label, its 绩效指标 text, indicator indexes) in task order; unlinked indicators last."""
+    indicators = report.evaluation.indicators
+    groups, linked = [], set()
+    for task in report.tasks:
+        members = [n for n, i in enumerate(indicators) if i.task is not None and i.task == task.no]
+        linked.update(members)
+        label = f"任务{task.no}：{task.name or ''}" if task.no is not None else (task.name or "")
+        groups.append((label, task.goal or task.content, members))
+    rest = [n for n in range(len(indicators)) if n not in linked]
+    if rest:
+        groups.append(("（未关联工作任务的指标）", None, rest))
+    return groups
+
+
+def _task_sheet(ws: Worksheet, report: Report, signature: Signature, draft: bool):
+    w = SheetWriter(ws, [24, 36, 28, 44, 14])
+    _title_block(w, None, sheet_title(report, "自评结论综述", draft), False, report)
+    head_row = w.row
+    for col, heading in enumerate(["年度主要支出计划", "年度任务的绩效指标", "年度任务的关键指标", "年度任务的绩效标准",
+                                   "完成情况"], start=1):
+        w.write(head_row, col, heading, HEAD)
+    w.row += 1
+    indicators = report.evaluation.indicators
+    for label, goal, members in task_groups(report):
+        first = w.row
+        last = first + max(1, len(members)) - 1
+        w.write(first, 1, label, TEXT, to_row=last)
+        w.write(first, 2, goal, Style(horizontal="left", vertical="top"), to_row=last)
+        if not members:
+            for col in (3, 4, 5):
+                w.write(first, col, None, CELL)
+        for offset, index in enumerate(members):
+            indicator = indicators[index]
+            w.write(first + offset, 3, f"{circled(index + 1)}{indicator.name or ''}", TEXT)
+            w.write(first + offset, 4, indicator.standard, TEXT)
+            w.write(first + offset, 5, indicator.status, CELL)
+        w.row = last + 1
+    w.finish()
+    set_print(ws, report, signature, draft, title_rows=f"{head_row}:{head_row}")
+
+
 # --- 收支情况 -----------------------------------------------------------------------------
 
 def _grid(w: SheetWriter, caption: str, headings: list[str], rows: list[list], total_row: list | None,
@@ -778,6 +827,7 @@ def _project_sheet(ws: Worksheet, report: Report, signature: Signature, draft: b
 # --- the workbook -----------------------------------------------------------------------
 
 SHEET_NAMES = ("基础数据表", "整体支出绩效自评表", "收支情况", "绩效指标", "项目支出")
+TASK_SHEET = "自评结论综述"   # only when the report has 年度主要工作任务 (the guangdong layout)
 
 
 def build_workbook(report: Report, draft: bool) -> Workbook:
@@ -789,6 +839,8 @@ def build_workbook(report: Report, draft: bool) -> Workbook:
     basic.title = SHEET_NAMES[0]
     _basic_data_sheet(basic, report, signature, draft)
     _self_evaluation_sheet(workbook.create_sheet(SHEET_NAMES[1]), report, derived, template, signature, draft)
+    if report.tasks:
+        _task_sheet(workbook.create_sheet(TASK_SHEET), report, signature, draft)
     _finance_sheet(workbook.create_sheet(SHEET_NAMES[2]), report, signature, draft)
     _indicator_sheet(workbook.create_sheet(SHEET_NAMES[3]), report, derived, template, signature, draft)
     _project_sheet(workbook.create_sheet(SHEET_NAMES[4]), report, signature, draft)

@@ -417,3 +417,20 @@ def test_an_empty_report_renders_and_registers_as_the_tables_document():
     assert wb["基础数据表"]["A2"].value == "部门（单位）整体支出绩效评价基础数据表（草稿）"
     suffix, label, render = RENDERERS["tables_xlsx"]
     assert (suffix, label, render) == (".xlsx", "表格", xlsx_tables.render)
+
+
+def test_task_summary_sheet_groups_the_indicators_of_seed_000_by_task():
+    wb = book(rendered("000"))
+    assert wb.sheetnames == ["基础数据表", "整体支出绩效自评表", "自评结论综述", "收支情况", "绩效指标", "项目支出"]
+    assert xlsx_tables.TASK_SHEET not in book(rendered("001")).sheetnames  # no tasks, no sheet
+    ws = wb["自评结论综述"]
+    third = "③发放企业军转干部生活补助"
+    assert at(ws, third, "年度任务的绩效标准", label_column=3).value.startswith("完成 69 名区属、4 名市属企业军转干部")
+    assert at(ws, third, "完成情况", label_column=3).value == "已完成年度目标"
+    assert find_row(ws, "⑬做好创建双拥模范区工作", 3)
+    spans = {ws.cell(m.min_row, 1).value: m.max_row - m.min_row + 1
+             for m in ws.merged_cells.ranges if m.min_col == 1 == m.max_col}
+    assert spans == {"任务1：推进全区优抚工作": 6, "任务2：义务兵和预备消防士家庭优待金发放工作": 2,
+                     "任务3：落实相关政策做好安置工作": 3, "任务4：落实双拥工作事项": 2}
+    task2 = find_row(ws, "任务2：义务兵和预备消防士家庭优待金发放工作", 1)
+    assert ws.cell(task2, 2).value == "对义务兵和消防士家庭发放优待金；发放高校毕业生相关补贴。"
