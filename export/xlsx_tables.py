@@ -33,6 +33,11 @@ BODY_SIZE = 11
 MAX_CELL_CHARS = 32767     # Excel's limit for one cell
 RATE_PLACES = Decimal("0.0001")  # a ratio to 4 places = a percent to 2 places (domain.md rounding)
 DRAFT_MARK = "草稿"
+# A4 landscape (11.69 × 8.27 in) inside the margins set by set_print, in points.
+PRINTABLE_WIDTH = (11.69 - 2 * 0.5) * 72
+PRINTABLE_HEIGHT = (8.27 - 2 * 0.75) * 72
+NEARLY_ONE_PAGE = 1.3   # a form this close to one page is scaled down onto one page rather than split
+MIN_ROW_HEIGHT = 16.0  # points: one line of 11 pt text with room above and below
 
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -134,7 +139,6 @@ class Style:
     horizontal: str = "center"
     vertical: str = "center"
     indent: int = 0
-    rotate: int = 0
 
 
 LABEL = Style(horizontal="left")
@@ -153,7 +157,6 @@ class SheetWriter:
         self.widths = widths
         self.row = 1
         self._heights: dict[int, float] = {}
-        self._vertical: list[tuple[int, int, float]] = []   # rows a stacked (vertical) label needs
         self._styles: dict[tuple, object] = {}
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
@@ -177,9 +180,8 @@ class SheetWriter:
         if styled is None:
             cell.font = Font(name=TITLE_FONT if (style.title or style.bold) else BODY_FONT, size=style.size,
                              bold=style.bold and not style.title)
-            cell.alignment = Alignment(horizontal=style.horizontal, vertical=style.vertical,
-                                       wrap_text=style.rotate == 0, indent=style.indent,
-                                       text_rotation=style.rotate)
+            cell.alignment = Alignment(horizontal=style.horizontal, vertical=style.vertical, wrap_text=True,
+                                       indent=style.indent)
             if style.border:
                 cell.border = BORDER
             # openpyxl re-indexes a style on every assignment, which dominates large reports:
@@ -188,12 +190,10 @@ class SheetWriter:
         for r in range(row, to_row + 1):
             for c in range(col, to_col + 1):
                 self.ws.cell(row=r, column=c)._style = copy(styled)
-        if isinstance(value, str) and style.rotate:
-            self._vertical.append((row, to_row, len(value) * style.size * 1.3 + 8))
-        elif value is not None:
+        if value is not None:
             width = sum(self.widths[col - 1:to_col])
             lines = line_count(value, width) if isinstance(value, str) else 1
-            points = lines * style.size * 1.3 + 5
+            points = lines * style.size * 1.3 + 3
             per_row = points / (to_row - row + 1)
             for r in range(row, to_row + 1):
                 self._heights[r] = max(self._heights.get(r, 0), per_row)
@@ -204,14 +204,19 @@ class SheetWriter:
         for c in range(first, (last or self.last_column) + 1):
             self.ws.cell(row=row, column=c).border = BORDER
 
-    def finish(self):
-        heights = {row: max(18.0, points) for row, points in self._heights.items()}
-        for first, last, needed in self._vertical:
-            spanned = [heights.get(r, 18.0) for r in range(first, last + 1)]
-            if sum(spanned) < needed:
-                heights[last] = spanned[-1] + needed - sum(spanned)
+    def finish(self) -> float:
+        """Set the row heights; returns the estimated height of the whole sheet in points."""
+        heights = {row: max(MIN_ROW_HEIGHT, points) for row, points in self._heights.items()}
         for row, points in heights.items():
-            self.ws.row_dimensions[row].height = min(409.0, round(points, 1))
+            heights[row] = min(409.0, round(points, 1))
+            self.ws.row_dimensions[row].height = heights[row]
+        return sum(heights.get(r, 15.0) for r in range(1, self.ws.max_row + 1))
+
+    def pages_high(self, height: float) -> float:
+        """How many A4 landscape pages ``height`` fills once the sheet is scaled to one page wide."""
+        width = sum(w * 7 + 5 for w in self.widths) * 0.75          # column units → pixels → points
+        scale = min(1.0, PRINTABLE_WIDTH / width)
+        return height * scale / PRINTABLE_HEIGHT
 
 
 @dataclass(frozen=True)
@@ -253,12 +258,13 @@ def _header_footer_text(text: str, limit: int = 60) -> str:
 
 
 def set_print(ws: Worksheet, report: Report, signature: Signature, draft: bool,
-              title_rows: str | None = None):
-    """A4 landscape, one page wide, the signature line in the footer, 草稿 in the header of drafts."""
+              title_rows: str | None = None, one_page: bool = False):
+    """A4 landscape, one page wide (and one page high when ``one_page``), the signature line in the
+    footer, 草稿 in the header of drafts."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
@@ -407,8 +413,8 @@ def _basic_data_sheet(ws: Worksheet, report: Report, signature: Signature, draft
             PLAIN, to_col=7)
     w.row += 1
     _signature_row(w, signature)
-    w.finish()
-    set_print(ws, report, signature, draft)
+    height = w.finish()
+    set_print(ws, report, signature, draft, one_page=w.pages_high(height) <= NEARLY_ONE_PAGE)
 
 
 def _columns(row: ThreeColumns) -> list:
@@ -447,20 +453,20 @@ def _self_evaluation_sheet(ws: Worksheet, report: Report, derived: Derived, temp
                            signature: Signature, draft: bool):
     budget = report.finance.overall_budget
     # A: block label; B 一级指标; C 二级; D 三级; E 年度指标值; F 实际完成值; G 分值; H 得分; I 偏差原因.
-    w = SheetWriter(ws, [6, 14, 14, 28, 17, 17, 9, 9, 28])
+    w = SheetWriter(ws, [7.5, 14, 14, 28, 17, 17, 9, 9, 28])
     _title_block(w, "附件3", sheet_title(report, "部门（单位）整体支出绩效自评表", draft), False, report)
     level = report.unit.level or ""
     w.write(w.row, 1, f"{level}预算部门（单位）名称", LABEL, to_col=3)
     w.write(w.row, 4, report.unit.name, TEXT, to_col=9)
     w.row += 1
 
-    vertical = Style(bold=True, rotate=255)
+    block_label = Style(bold=True)   # three characters a line in column A, as the seed prints them
     block = w.row
     source = budget.by_source
     source_rows = [("一般公共预算", source.general_public), ("政府性基金拨款", source.gov_fund),
                    ("纳入专户管理的非税收入拨款", source.special_non_tax), ("其他资金", source.other)]
     nature_rows = [("基本支出", budget.by_nature.basic), ("项目支出", budget.by_nature.project)]
-    w.write(block, 1, "年度预算申请（万元）", vertical, to_row=block + 2 + len(source_rows))
+    w.write(block, 1, "年度预算申请（万元）", block_label, to_row=block + 2 + len(source_rows))
     w.write(block, 2, None, HEAD)
     for col, heading in enumerate(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率"], start=3):
         w.write(block, col, heading, HEAD)
@@ -489,7 +495,7 @@ def _self_evaluation_sheet(ws: Worksheet, report: Report, derived: Derived, temp
         w.row += 1
 
     goal = report.evaluation.overall_goal
-    w.write(w.row, 1, "年度总体目标", vertical, to_row=w.row + 1)
+    w.write(w.row, 1, "年度总体目标", block_label, to_row=w.row + 1)
     w.write(w.row, 2, "预期目标", HEAD, to_col=5)
     w.write(w.row, 6, "实际完成情况", HEAD, to_col=9)
     w.row += 1
@@ -499,7 +505,7 @@ def _self_evaluation_sheet(ws: Worksheet, report: Report, derived: Derived, temp
 
     indicators = report.evaluation.indicators
     grid_head = w.row
-    w.write(grid_head, 1, "绩效指标", vertical, to_row=grid_head + max(1, len(indicators)))
+    w.write(grid_head, 1, "绩效指标", block_label, to_row=grid_head + max(1, len(indicators)))
     for col, heading in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                    "偏差原因分析及改进措施"], start=2):
         w.write(grid_head, col, heading, HEAD)
@@ -536,8 +542,10 @@ def _self_evaluation_sheet(ws: Worksheet, report: Report, derived: Derived, temp
     w.write(w.row, 7, grade, CELL, to_col=9)
     w.row += 2
     _signature_row(w, signature)
-    w.finish()
-    set_print(ws, report, signature, draft, title_rows=f"{grid_head}:{grid_head}")
+    height = w.finish()
+    one_page = w.pages_high(height) <= NEARLY_ONE_PAGE
+    set_print(ws, report, signature, draft, title_rows=None if one_page else f"{grid_head}:{grid_head}",
+              one_page=one_page)
 
 
 # --- 自评结论综述 (guangdong layout: indicators grouped by task) ------------------------------
