@@ -146,6 +146,7 @@ def _table(block: content.Table, styles: Styles, trailer: list | None = None) ->
     table.setStyle(TableStyle(commands))
     out: list = []
     if block.caption:
+        out.append(CondPageBreak(90))  # a caption never ends a page without its table
         out.append(styles.para(block.caption, styles.caption))
     out.append(table)
     out.append(Spacer(1, 6))

@@ -382,8 +382,10 @@ def evaluators(report, derived, template, values) -> Table:
 
 @builder("department_opinion")
 def department_opinion(report, derived, template, values) -> Table:
-    text = (report.evaluation.conclusion or "") + "\n\n\n（盖章）\n\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
-    return Table([], [[h("部门意见"), Cell(text, "right")]], [1.5, 8], repeat_header=False, small=True)
+    """部门意见: the conclusion, then room for the stamp and the date."""
+    rows = [[h("部门意见"), c(report.evaluation.conclusion or "\n\n")],
+            [c(""), Cell("（盖章）\n\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日", "right")]]
+    return Table([], rows, [1.5, 8], repeat_header=False, groups=[(0, 0, 1)], small=True)
 
 
 __all__ = ["build", "BUILDERS", "ZERO"]
