@@ -8,7 +8,6 @@ import zipfile
 from decimal import Decimal
 
 import openpyxl
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
