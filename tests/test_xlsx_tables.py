@@ -207,6 +207,10 @@ def test_self_evaluation_sheet_of_seed_000_without_weights():
     for name in names:
         assert at(flat, name, "完成档次", label_column=4).value == "达成年度指标"
     first = _SEEDS["000"].evaluation.indicators[0]
+    basic = wb["基础数据表"]
+    staff_row = find_row(basic, "财政供养人员情况（人）") + 1
+    assert [basic.cell(staff_row, c).value for c in (2, 4, 6)] == [19, None, None]  # 行政10 + 事业9
+    assert D(at(basic, "项目支出", "2023年决算数", label_column=1).value) is None  # no project rows
     assert at(flat, first.name, "绩效标准", label_column=4).value == first.standard
     assert at(flat, first.name, "所属任务", label_column=4).value == first.task
     assert at(flat, first.name, "完成情况分析", label_column=4).value == first.analysis
