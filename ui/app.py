@@ -1,20 +1,328 @@
-"""Start the desktop program (placeholder window until the wizard lands)."""
+"""Start the desktop program: the application object, the main window, the store operations.
+
+The window is painted first; the store (sqlmodel, ≈0.5 s to import) is opened right after.
+"""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+
+from models.paths import APP_TITLE
+
+from . import theme
+from .settings import app_settings
+from .start import NewReportDialog, StartPage
+
+
+class ZiPingTongApp(QApplication):
+    """Chinese Qt dialogs, the system Chinese font at the clerk's chosen size, the one style sheet."""
+
+    def __init__(self, argv=None):
+        super().__init__(argv if argv is not None else sys.argv)
+        self.setApplicationName(APP_TITLE)
+        self.setApplicationDisplayName(APP_TITLE)
+        self.setOrganizationName("zipingtong")
+        self._translators = []
+        for name in ("qtbase_zh_CN", "qt_zh_CN"):
+            translator = QTranslator(self)
+            if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), name.split("_")[0], "_",
+                               QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+                self.installTranslator(translator)
+                self._translators.append(translator)
+                break
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        self.apply_font_size(self.font_size())
+        self.setStyleSheet(theme.style_sheet())
+
+    @staticmethod
+    def font_size() -> int:
+        try:
+            size = int(app_settings().value("view/font_size", theme.DEFAULT_POINT_SIZE))
+        except (TypeError, ValueError):
+            size = theme.DEFAULT_POINT_SIZE
+        return min(max(size, theme.FONT_SIZES[0]), theme.FONT_SIZES[-1])
+
+    def apply_font_size(self, size: int):
+        self.setFont(theme.ui_font(size))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db_path: Path | None = None):
+        super().__init__()
+        self.setWindowTitle(APP_TITLE)
+        self.db_path = db_path
+        self.store = None
+        self.session = None
+        self.editor = None
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.start = StartPage(self)
+        self.stack.addWidget(self.start)
+        self.start.open_requested.connect(self.open_report)
+        self.start.new_requested.connect(self.new_report)
+        self.start.new_from_last_year_requested.connect(self.new_from_last_year)
+        self.start.import_requested.connect(self.import_file)
+        self.start.delete_requested.connect(self.delete_report)
+        self.start.restore_requested.connect(self.restore_report)
+        self.start.show_deleted.toggled.connect(lambda _on: self.refresh_list())
+
+        self.undo_action = QAction("撤销", self)
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action = QAction("重做", self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.triggered.connect(self.redo)
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        from .editor import UndoShortcutFilter
+        self._shortcut_filter = UndoShortcutFilter(self)
+        QApplication.instance().installEventFilter(self._shortcut_filter)
+
+        settings = app_settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 740)
+
+    # --- store --------------------------------------------------------------------------
+    def open_store(self) -> bool:
+        from models.paths import default_db_path
+        from models.store import Store, StoreError
+        try:
+            self.store = Store(self.db_path or default_db_path())
+        except StoreError as exc:
+            QMessageBox.critical(self, "无法打开数据库", str(exc))
+            return False
+        self.refresh_list()
+        return True
+
+    def refresh_list(self, select_id: int | None = None):
+        if self.store is None:
+            return
+        self.start.show_reports(self.store.list_reports(include_deleted=self.start.show_deleted.isChecked()),
+                                select_id)
+
+    # --- reports ------------------------------------------------------------------------
+    def open_report(self, report_id: int) -> bool:
+        from models.store import StoreError
+
+        from .editor import Editor
+        from .session import ReportSession
+        self.close_report()
+        try:
+            report = self.store.load(report_id)
+        except StoreError as exc:
+            QMessageBox.warning(self, "无法打开报告", str(exc))
+            return False
+        self.session = ReportSession(self.store, report_id, report, self)
+        self.editor = Editor(self.session, self)
+        self.editor.back.connect(self.show_start)
+        for button in self.editor.font_buttons:
+            button.clicked.connect(lambda _c=False, b=button: self.change_font_size(b.property("delta")))
+        settings = app_settings()
+        sizes = settings.value("window/splitter")
+        if isinstance(sizes, list) and len(sizes) == 3:
+            try:
+                self.editor.splitter.setSizes([int(s) for s in sizes])
+            except (TypeError, ValueError):
+                pass
+        self.stack.addWidget(self.editor)
+        self.stack.setCurrentWidget(self.editor)
+        settings.setValue("last_report", report_id)
+        self.setWindowTitle(f"{APP_TITLE} — {report.title()}")
+        return True
+
+    def close_report(self):
+        if self.editor is not None:
+            self.editor.commit()
+            app_settings().setValue("window/splitter", self.editor.splitter.sizes())
+            self.session.flush()
+            self.stack.removeWidget(self.editor)
+            self.editor.deleteLater()
+            self.session.deleteLater()
+            self.editor = None
+            self.session = None
+        self.setWindowTitle(APP_TITLE)
+
+    def show_start(self):
+        self.close_report()
+        self.refresh_list(app_settings().value("last_report", None, int))
+        self.stack.setCurrentWidget(self.start)
+
+    def _confirm_duplicate(self, unit: str, year: int) -> str | None:
+        """'replace', 'keep' (both), or None (cancel) when the unit and year are already there."""
+        existing = self.store.find(unit, year) if unit else None
+        if existing is None:
+            return "keep"
+        box = QMessageBox(self)
+        box.setWindowTitle("已有同一年度的报告")
+        box.setText(f"本机已有“{unit}”{year}年度的报告。")
+        replace = box.addButton("替换原报告", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("另存一份", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is replace:
+            return "replace"
+        if box.clickedButton() is keep:
+            return "keep"
+        return None
+
+    def new_report(self):
+        dialog = NewReportDialog(self)
+        if dialog.exec() != NewReportDialog.DialogCode.Accepted:
+            return None
+        unit, year, template = dialog.values()
+        return self.create_report(unit, year, template)
+
+    def create_report(self, unit: str, year: int, template: str) -> int:
+        from models.report import NARRATIVE_SECTIONS, Report, Unit
+        report = Report(template=template, year=year, unit=Unit(name=unit or None))
+        report.narrative = {key: "" for key in NARRATIVE_SECTIONS}
+        report_id = self.store.create(report)
+        self.open_report(report_id)
+        return report_id
+
+    def new_from_last_year(self, report_id: int):
+        summary = self.store.summary(report_id)
+        dialog = NewReportDialog(self, year=(summary.year or 2023) + 1,
+                                 from_previous=f"{summary.unit_name} {summary.year or ''}年度")
+        if dialog.exec() != NewReportDialog.DialogCode.Accepted:
+            return None
+        return self.create_from_last_year(report_id, dialog.values()[1])
+
+    def create_from_last_year(self, report_id: int, year: int) -> int | None:
+        from models.carryover import report_from_last_year
+        prev = self.store.load(report_id)
+        report = report_from_last_year(prev, year)
+        choice = self._confirm_duplicate(report.unit.name or "", year)
+        if choice is None:
+            return None
+        if choice == "replace":
+            existing = self.store.find(report.unit.name, year)
+            self.store.replace(existing.id, report)
+            new_id = existing.id
+        else:
+            new_id = self.store.create(report)
+        self.open_report(new_id)
+        return new_id
+
+    def import_file(self):
+        settings = app_settings()
+        path, _filter = QFileDialog.getOpenFileName(self, "导入提交包或数据文件", settings.value("import/last_folder", ""),
+                                                    "提交包或数据文件 (*.zip *.json);;所有文件 (*)")
+        if not path:
+            return None
+        settings.setValue("import/last_folder", str(Path(path).parent))
+        return self.import_path(Path(path))
+
+    def import_path(self, path: Path) -> int | None:
+        from export.package import PackageError, load_report_file
+        from models.codec import FormatError
+        try:
+            loaded = load_report_file(path)
+        except FormatError as exc:
+            where = f"（位置：{exc.path}）" if exc.path else ""
+            QMessageBox.warning(self, "无法导入", f"文件格式不对，未导入：{exc.message}{where}")
+            return None
+        except PackageError as exc:
+            QMessageBox.warning(self, "无法导入", f"未导入：{exc.message}")
+            return None
+        report = loaded.report
+        choice = self._confirm_duplicate(report.unit.name or "", report.year)
+        if choice is None:
+            return None
+        if choice == "replace":
+            existing = self.store.find(report.unit.name, report.year)
+            self.store.replace(existing.id, report)
+            report_id = existing.id
+        else:
+            report_id = self.store.create(report)
+        self.open_report(report_id)
+        return report_id
+
+    def delete_report(self, report_id: int, confirm: bool = True) -> bool:
+        summary = self.store.summary(report_id)
+        name = f"{summary.unit_name or '（未填单位名称）'} {summary.year or ''}年度"
+        if confirm:
+            answer = QMessageBox.question(self, "删除报告", f"删除“{name}”的报告？\n\n删除后可勾选“显示已删除的报告”找回并恢复。",
+                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                          QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.store.delete(report_id)
+        self.refresh_list()
+        self.start.message.setText(f"已删除“{name}”。勾选“显示已删除的报告”可以恢复。")
+        return True
+
+    def restore_report(self, report_id: int):
+        self.store.undelete(report_id)
+        self.refresh_list(report_id)
+        self.start.message.setText("已恢复。")
+
+    # --- window -------------------------------------------------------------------------
+    def undo(self):
+        if self.session is not None:
+            self.editor.commit()
+            self.session.undo_stack.undo()
+
+    def redo(self):
+        if self.session is not None:
+            self.session.undo_stack.redo()
+
+    def change_font_size(self, delta: int):
+        app = QApplication.instance()
+        sizes = theme.FONT_SIZES
+        current = app.font().pointSize()
+        index = min(range(len(sizes)), key=lambda i: abs(sizes[i] - current))
+        size = sizes[min(max(index + delta, 0), len(sizes) - 1)]
+        app_settings().setValue("view/font_size", size)
+        if hasattr(app, "apply_font_size"):
+            app.apply_font_size(size)
+        else:
+            app.setFont(theme.ui_font(size))
+        if self.session is not None:  # rebuild the editor so every size and width follows the new font
+            report_id, step = self.session.report_id, self.editor.pages.currentIndex()
+            self.open_report(report_id)
+            self.editor.show_step(step)
+
+    def closeEvent(self, event):
+        self.close_report()
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.sync()
+        if self.store is not None:
+            self.store.close()
+        super().closeEvent(event)
+
 
 def run(db_path: Path | None = None, open_id: int | None = None, quit_after_ready: bool = False) -> int:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle("自评通")
-    window.setCentralWidget(QLabel("自评通：部门整体支出绩效自评"))
-    window.resize(1200, 760)
+    app = QApplication.instance() or ZiPingTongApp(sys.argv)
+    window = MainWindow(db_path)
     window.show()
-    if quit_after_ready:
-        QTimer.singleShot(0, app.quit)
+
+    def after_first_paint():
+        if quit_after_ready:
+            app.quit()
+            return
+        if not window.open_store():
+            return
+        target = open_id
+        if target is None:
+            last = app_settings().value("last_report", None)
+            try:
+                last = int(last) if last is not None else None
+            except (TypeError, ValueError):
+                last = None
+            summary = window.store.summary(last) if last is not None else None
+            target = last if summary is not None and summary.deleted_at is None else None
+        if target is not None:
+            window.open_report(target)
+
+    QTimer.singleShot(0, after_first_paint)
     return app.exec()
