@@ -251,7 +251,7 @@ def daily_backup(db_path: Path, *, keep: int | None = None, today: _dt.date | No
 def _pattern(db_path: Path) -> re.Pattern:
     # <stem>-<stamp>-<kind>.sqlite3, and the migration backups of models.store: <stem>-v<N>-<stamp>.sqlite3
     stem = re.escape(Path(db_path).stem)
-    return re.compile(rf"^{stem}-(?:(?P<stamp>\d{{8}}-\d{{6}})-(?P<kind>[a-z][a-z-]*?)(?:-\d+)?"
+    return re.compile(rf"^{stem}-(?:(?P<stamp>\d{{8}}-\d{{6}})-(?P<kind>[a-z][a-z-]*?)(?:-(?P<n>\d+))?"
                       rf"|v(?P<version>\d+)-(?P<mstamp>\d{{8}}-\d{{6}}))\.sqlite3$")
 
 
@@ -260,6 +260,7 @@ class _Found:
     path: Path
     created: _dt.datetime
     kind: str
+    counter: int = 1  # several backups within one second: -2, -3…
 
 
 def _scan(db_path: Path) -> list[_Found]:
@@ -278,8 +279,8 @@ def _scan(db_path: Path) -> list[_Found]:
             created = _dt.datetime.strptime(stamp, "%Y%m%d-%H%M%S")
         except ValueError:
             continue
-        found.append(_Found(entry, created, kind))
-    found.sort(key=lambda f: (f.created, f.path.name), reverse=True)
+        found.append(_Found(entry, created, kind, int(match.group("n") or 1)))
+    found.sort(key=lambda f: (f.created, f.counter, f.path.name), reverse=True)
     return found
 
 

@@ -269,7 +269,7 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"无法创建数据库文件 {self.path}：{exc.strerror or exc}") from None
         checked = backups.check_database(self.path)
-        if checked.status == "corrupt":
+        if checked.status in ("corrupt", "not_ours"):  # e.g. page 1 overwritten by a power cut
             raise DatabaseCorrupt(self.path, checked.detail)
         if not checked.ok:
             raise StoreError(f"无法打开数据库文件 {self.path}：文件已损坏或不是自评通的数据库（{checked.message}）")
