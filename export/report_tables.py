@@ -1,6 +1,6 @@
 """The tables a template outline embeds in the report, as neutral ``content.Table`` blocks.
 
-An outline names a table kind ("hunan_basic_data", "guangdong_summary", …); the layout of each
+An outline names a table kind ("basic_data", "guangdong_summary", …); the layout of each
 kind (rows, spans, column widths) is here, the choice and order of tables is the template's.
 Money cells use ``content.table_money`` (2 decimals, separators, right-aligned).
 """
@@ -62,8 +62,8 @@ def _year(values: Values, delta: int = 0) -> str:
 
 # --- hunan ------------------------------------------------------------------------------
 
-@builder("hunan_basic_data")
-def hunan_basic_data(report: Report, derived: Derived, template: Template, values: Values) -> Table:
+@builder("basic_data")
+def basic_data(report: Report, derived: Derived, template: Template, values: Values) -> Table:
     """附件2 部门（单位）整体支出绩效评价基础数据表: 7 columns, label + 3 pairs or 6 singles."""
     finance = report.finance
     staffing = report.unit.staffing
@@ -121,8 +121,8 @@ def hunan_basic_data(report: Report, derived: Derived, template: Template, value
     return Table([], rows, [3.3, 1, 1, 1, 1, 1, 1], repeat_header=False, spans=spans, small=True)
 
 
-@builder("hunan_self_evaluation")
-def hunan_self_evaluation(report: Report, derived: Derived, template: Template, values: Values) -> Table:
+@builder("self_evaluation")
+def self_evaluation(report: Report, derived: Derived, template: Template, values: Values) -> Table:
     """附件3 部门（单位）整体支出绩效自评表: 9 columns, the layout of the Hunan form."""
     budget = report.finance.overall_budget
     source, nature = budget.by_source, budget.by_nature
