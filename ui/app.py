@@ -143,6 +143,9 @@ class MainWindow(QMainWindow):
             self.editor.commit()
             app_settings().setValue("window/splitter", self.editor.splitter.sizes())
             self.session.flush()
+            # the editor goes first; nothing may reach it while the session is torn down
+            self.session.undo_stack.blockSignals(True)
+            self.session.blockSignals(True)
             self.stack.removeWidget(self.editor)
             self.editor.deleteLater()
             self.session.deleteLater()

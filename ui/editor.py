@@ -91,6 +91,7 @@ class ProblemPanel(QFrame):
         self.list = QListWidget(self)
         self.list.setObjectName("problemList")
         self.list.setWordWrap(True)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)  # re-wrap long messages when the panel is resized
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemClicked.connect(self._activate)
@@ -206,7 +207,7 @@ class Editor(QWidget):
         self.splitter.addWidget(self.problems)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([165, 930, 270])
+        self.splitter.setSizes([190, 905, 270])
         layout.addWidget(self.splitter, 1)
         self.steps.currentRowChanged.connect(self.show_step)
 

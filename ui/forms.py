@@ -317,6 +317,7 @@ def form_grid(rows: list[list[tuple[str, QWidget]]], parent=None, label_width: i
     grid.setContentsMargins(0, 0, 0, 0)
     grid.setHorizontalSpacing(10)
     grid.setVerticalSpacing(6)
+    widest = max(len(pairs) for pairs in rows)
     for r, pairs in enumerate(rows):
         col = 0
         for label, widget in pairs:
@@ -328,7 +329,7 @@ def form_grid(rows: list[list[tuple[str, QWidget]]], parent=None, label_width: i
             grid.addWidget(caption, r, col)
             span = 1
             if len(pairs) == 1 and isinstance(widget, (QPlainTextEdit,)) or getattr(widget, "span_all", False):
-                span = 5
+                span = 2 * widest - 1
             grid.addWidget(widget, r, col + 1, 1, span)
             col += 2
     for c in range(0, 6, 2):

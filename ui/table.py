@@ -175,7 +175,9 @@ class RowsModel(QAbstractTableModel):
         if self.is_totals_row(row):
             if col == 0:
                 return "合计"
-            return display("money", self.total_of(col)) if spec.total else ""
+            if not spec.total:
+                return ""
+            return display(spec.kind if spec.kind in ("money", "signed", "number") else "money", self.total_of(col))
         value = self.value(row, col)
         if spec.kind == "enum":
             return enum_label(spec.attr, value) if spec.labels else (value or "")
@@ -522,7 +524,7 @@ class CellDelegate(QStyledItemDelegate):
                     QToolTip.showText(editor.mapToGlobal(QPoint(0, editor.height())), self.last_refusal, editor)
                     return True
                 self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
-                QTimer.singleShot(0, lambda: self.view.move_cursor(1, 0))
+                self.view.move_cursor(1, 0)
                 return True
             if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not event.modifiers():
                 # Excel: arrows leave the cell and move, the typed value kept
@@ -531,7 +533,7 @@ class CellDelegate(QStyledItemDelegate):
                     return True
                 self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
                 step = -1 if key == Qt.Key.Key_Up else 1
-                QTimer.singleShot(0, lambda: self.view.move_cursor(step, 0))
+                self.view.move_cursor(step, 0)
                 return True
         return super().eventFilter(editor, event)
 
