@@ -231,6 +231,17 @@ def _backup_name(db_path: Path, kind: str, now: _dt.datetime | None = None) -> P
     return name
 
 
+def _remove_interrupted(db_path: Path) -> None:
+    """Temp files of backups cut short by a crash (never listed, never a real backup)."""
+    folder = backup_dir(db_path)
+    if folder.is_dir():
+        for leftover in folder.glob(f"{Path(db_path).stem}-*.sqlite3.part*"):
+            try:
+                leftover.unlink()
+            except OSError:  # pragma: no cover
+                pass
+
+
 def make_backup(db_path: Path, kind: str = "manual", conn: sqlite3.Connection | None = None) -> Path:
     """One online backup of ``db_path`` now (``conn``: an open connection to it, if any)."""
     return online_backup(conn if conn is not None else Path(db_path), _backup_name(db_path, kind))
@@ -241,6 +252,7 @@ def daily_backup(db_path: Path, *, keep: int | None = None, today: _dt.date | No
     today = today or _dt.date.today()
     if any(info.created.date() == today for info in _scan(db_path)):
         return None
+    _remove_interrupted(db_path)
     path = make_backup(db_path, "daily")
     prune(db_path, keep)
     return path
