@@ -258,8 +258,13 @@ def _table(doc, block: content.Table):
     # spans and groups never overlap, so cells fetched before merging stay valid
     for c0, r0, c1, r1 in block.spans:
         grid[r0][c0].merge(grid[r1][c1])
+    # Column groups are plain vertical merges: mark them directly. python-docx's merge() walks the
+    # table per call and recurses once per row (RecursionError past ~1,000 rows).
     for col, r0, r1 in block.groups:
-        grid[r0][col].merge(grid[r1][col])
+        if r1 > r0:
+            grid[r0][col]._tc.vMerge = "restart"
+            for r in range(r0 + 1, r1 + 1):
+                grid[r][col]._tc.vMerge = "continue"
     # Word keeps the column grid from tblGrid: set it too, or LibreOffice draws equal columns
     grid = table._tbl.tblGrid
     for width, grid_col in zip(widths, grid.findall(qn("w:gridCol"))):
