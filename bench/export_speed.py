@@ -7,12 +7,13 @@ carries one error as printed, so only a draft may be exported) against a process
 imports the document libraries. Scaling figures are in this process, after a warm-up, per
 document and for the whole package (``export.package.build_package``).
 
-    .venv/bin/python bench/export.py [--runs N]
+    .venv/bin/python bench/export_speed.py [--runs N]
 """
 from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from common import PYTHON, ROOT, big_report, check_ok, median, ms, offscreen_env, run_child, runs_from_argv, time_call
@@ -49,25 +50,50 @@ def cold(runs: int) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _growth(small: float, mid: float, large: float) -> float:
+    """Cost per added indicator from 100 → 1,000 over that from 10 → 100: ≈ 1 when linear."""
+    early = (mid - small) / (SIZES[1] - SIZES[0])
+    late = (large - mid) / (SIZES[2] - SIZES[1])
+    return late / early if early > 0 else float("nan")
+
+
 def scaling(runs: int) -> dict:
-    from export.package import RENDERERS, _load_renderers, build_package
+    """Per document and for the whole package (documents + data.json + zip), by indicator count.
+
+    A document that fails at some size is reported by its exception's name instead of a time.
+    """
+    from export.package import RENDERERS, Document, _load_renderers, build_package, document_stem
     _load_renderers()
     reports = {size: big_report(indicators=size, projects=20, institutions=3) for size in SIZES}
-    build_package(reports[SIZES[0]], draft=True, created_at="2024-01-01T00:00:00+08:00")  # warm: fonts, caches
     figures = {size: {"package": []} | {role: [] for role in RENDERERS} for size in SIZES}
-    for _ in range(runs):
+    failures: dict[tuple[int, str], str] = {}
+    for round_no in range(runs + 1):  # round 0 warms fonts and caches and is not counted
         for size, report in reports.items():
-            for role, (_suffix, _label, render) in RENDERERS.items():
-                figures[size][role].append(time_call(lambda: render(report, True)))
-            figures[size]["package"].append(time_call(
-                lambda: build_package(report, draft=True, created_at="2024-01-01T00:00:00+08:00")))
-    medians = {size: {key: median(values) for key, values in by_key.items()} for size, by_key in figures.items()}
-    small, mid, large = (medians[s]["package"] for s in SIZES)
-    # Cost per added indicator from 100 → 1,000 over that from 10 → 100: ≈ 1 when linear.
-    per_indicator_late = (large - mid) / (SIZES[2] - SIZES[1])
-    per_indicator_early = (mid - small) / (SIZES[1] - SIZES[0])
-    return {"medians": medians, "roles": sorted(RENDERERS), "growth": per_indicator_late / per_indicator_early
-            if per_indicator_early > 0 else float("nan")}
+            documents, total = [], 0.0
+            for role, (suffix, label, render) in RENDERERS.items():
+                if (size, role) in failures:
+                    continue
+                try:
+                    start = time.perf_counter()
+                    content = render(report, True)
+                    elapsed = time.perf_counter() - start
+                except Exception as exc:  # a bench reports, it does not stop at the first failure
+                    failures[(size, role)] = type(exc).__name__
+                    continue
+                documents.append(Document(role, f"{document_stem(report)}{label}{suffix}", content))
+                total += elapsed
+                if round_no:
+                    figures[size][role].append(elapsed)
+            total += time_call(lambda: build_package(report, draft=True, documents=documents,
+                                                     created_at="2024-01-01T00:00:00+08:00"))
+            if round_no:
+                figures[size]["package"].append(total)
+    medians = {size: {key: median(values) for key, values in by_key.items() if values}
+               for size, by_key in figures.items()}
+    growth = {key: _growth(*(medians[s][key] for s in SIZES))
+              for key in ("package", *RENDERERS) if all(key in medians[s] for s in SIZES)}
+    return {"medians": medians, "roles": sorted(RENDERERS), "growth": growth.get("package", float("nan")),
+            "growth_by_role": growth, "failures": {f"{role} at {size}": name for (size, role), name in failures.items()}}
 
 
 def measure(runs: int = 5) -> dict:
@@ -87,9 +113,12 @@ def main():
         print(f"  (document modules not present yet: {', '.join(sorted(missing))})")
     print("export in process, by indicators (20 projects):")
     for size, values in scale["medians"].items():
-        parts = ", ".join(f"{role} {ms(values[role])}" for role in scale["roles"])
+        parts = ", ".join(f"{role} {ms(values[role])}" for role in scale["roles"] if role in values)
         print(f"  {size:>5} indicators: package {ms(values['package'])}" + (f"  ({parts})" if parts else ""))
-    print(f"  cost per indicator, 100→1,000 over 10→100: {scale['growth']:.2f} (1 = linear)")
+    growth = ", ".join(f"{key} {value:.2f}" for key, value in scale["growth_by_role"].items())
+    print(f"  cost per indicator, 100→1,000 over 10→100 (1 = linear): {growth}")
+    for what, error in scale["failures"].items():
+        print(f"  FAILED: {what} indicators: {error}")
 
 
 if __name__ == "__main__":
