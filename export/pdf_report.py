@@ -14,6 +14,8 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib import textsplit as _textsplit
+from reportlab.platypus import paragraph as _paragraph
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate,
                                 Spacer, Table, TableStyle)
@@ -22,6 +24,13 @@ from models.report import Report
 
 from . import charts, content, fonts
 from .package import register_renderer
+
+# 禁则: reportlab's list of characters that may not start a line is Japanese; Chinese text also
+# needs the full-width comma, colon, semicolon and closing marks to hang at the line end.
+_CANNOT_START = "，：；！？”’》」』】〕）％…·"
+for _module in (_paragraph, _textsplit):  # one-frag paragraphs wrap in textsplit, others in paragraph
+    if not set(_CANNOT_START) <= set(_module.ALL_CANNOT_START):
+        _module.ALL_CANNOT_START = _module.ALL_CANNOT_START + _CANNOT_START
 
 PAGE_W, PAGE_H = A4
 MARGINS = dict(topMargin=37 * mm, bottomMargin=35 * mm, leftMargin=28 * mm, rightMargin=26 * mm)
@@ -61,6 +70,8 @@ class Styles:
         self.span_groups = True
 
     def para(self, text: str, style: ParagraphStyle, bold: bool = False) -> Paragraph:
+        # reportlab collapses runs of spaces, 全角 ones included: blanks to write on (年  月  日) would vanish
+        text = text.replace("\u3000", "\u00a0\u00a0")
         marked = fonts.markup(text, self.role[style.fontName])
         if bold:
             # The bundled Song has no bold face: set table labels in the 黑体 instead.
@@ -68,8 +79,63 @@ class Styles:
         return Paragraph(marked.replace("\n", "<br/>"), style)
 
 
-def _bold_title(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(fonts.markup(text, "song"), style)
+class TitleFlowable(Flowable):
+    """The report title, centred, set heavier than body text: 小标宋 is a bold Song and the
+    bundled Song has no bold face, so the glyphs are filled and stroked (text render mode 2)."""
+
+    STROKE = 0.45
+
+    def __init__(self, text: str, style: ParagraphStyle):
+        super().__init__()
+        self.text = text
+        self.style = style
+        self.lines: list[str] = []
+
+    def _font_for(self, ch: str) -> str:
+        return self.style.fontName if fonts.has_glyph("song", ch) else fonts.NAMES["hei"]
+
+    def _width(self, text: str) -> float:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+        return sum(stringWidth(ch, self._font_for(ch), self.style.fontSize) for ch in text)
+
+    def wrap(self, avail_width, avail_height):
+        lines, current = [], ""
+        for ch in self.text:
+            if current and self._width(current + ch) > avail_width:
+                lines.append(current)
+                current = ""
+            current += ch
+        if current:
+            lines.append(current)
+        if len(lines) == 2 and len(lines[1]) < len(lines[0]) // 3:
+            # a short widow on the second line: balance the two lines instead
+            half = (len(self.text) + 1) // 2
+            lines = [self.text[:half], self.text[half:]]
+        self.lines = lines
+        self.avail_width = avail_width
+        self.width = avail_width
+        self.height = len(lines) * self.style.leading
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        size = self.style.fontSize
+        canvas.saveState()
+        canvas.setLineWidth(self.STROKE)
+        for index, line in enumerate(self.lines):
+            y = self.height - (index + 1) * self.style.leading + (self.style.leading - size) / 2 + size * 0.12
+            x = (self.avail_width - self._width(line)) / 2
+            text = canvas.beginText(x, y)
+            text.setTextRenderMode(2)
+            for ch in line:
+                text.setFont(self._font_for(ch), size)
+                text.textOut(ch)
+            canvas.drawText(text)
+        canvas.restoreState()
+
+
+def _bold_title(text: str, style: ParagraphStyle) -> Flowable:
+    return TitleFlowable(text, style)
 
 
 class ChartFlowable(Flowable):
@@ -177,7 +243,9 @@ def flowables(document: content.Document, styles: Styles) -> list:
             story.append(Spacer(1, LEADING / 2))
         elif isinstance(block, content.Heading):
             if block.kind == "attachment":
-                story.append(styles.para(block.text, styles.attachment_title))
+                story.append(Spacer(1, 4))
+                story.append(_bold_title(block.text, styles.attachment_title))
+                story.append(Spacer(1, 10))
             else:
                 style = {1: styles.h1, 2: styles.h2}.get(block.level, styles.h3)
                 # keep a heading with the first lines that follow it
