@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 from models.paths import APP_TITLE
 
 from . import theme
+from .qtfix import protect_singletons
 from .settings import app_settings
 from .start import NewReportDialog, StartPage
 
@@ -22,6 +23,7 @@ class ZiPingTongApp(QApplication):
     """Chinese Qt dialogs, the system Chinese font at the clerk's chosen size, the one style sheet."""
 
     def __init__(self, argv=None):
+        protect_singletons()
         super().__init__(argv if argv is not None else sys.argv)
         self.setApplicationName(APP_TITLE)
         self.setApplicationDisplayName(APP_TITLE)
@@ -305,18 +307,18 @@ class MainWindow(QMainWindow):
 
 
 def run(db_path: Path | None = None, open_id: int | None = None, quit_after_ready: bool = False) -> int:
+    protect_singletons()
     app = QApplication.instance() or ZiPingTongApp(sys.argv)
     window = MainWindow(db_path)
     window.show()
 
     def after_first_paint():
-        if quit_after_ready:
-            app.quit()
-            return
         if not window.open_store():
+            if quit_after_ready:
+                app.exit(1)
             return
         target = open_id
-        if target is None:
+        if target is None and not quit_after_ready:  # a timing run shows the start page, not the last report
             last = app_settings().value("last_report", None)
             try:
                 last = int(last) if last is not None else None
@@ -324,8 +326,12 @@ def run(db_path: Path | None = None, open_id: int | None = None, quit_after_read
                 last = None
             summary = window.store.summary(last) if last is not None else None
             target = last if summary is not None and summary.deleted_at is None else None
-        if target is not None:
-            window.open_report(target)
+        opened = window.open_report(target) if target is not None else True
+        if quit_after_ready:
+            # "Ready" means the page the clerk would see is painted: the start page with its list,
+            # or the opened report's first step. repaint() paints it now, synchronously.
+            window.repaint()
+            app.exit(0 if opened else 1)
 
     QTimer.singleShot(0, after_first_paint)
     return app.exec()
