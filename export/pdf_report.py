@@ -152,6 +152,19 @@ class ChartFlowable(Flowable):
         renderPDF.draw(self.drawing, self.canv, 0, 0)
 
 
+FRAME_H = PAGE_H - MARGINS["topMargin"] - MARGINS["bottomMargin"]
+
+
+def _tall_groups(block: content.Table, data: list, widths: list[float]) -> set:
+    """Groups whose rows together are taller than a quarter page (measured unspanned)."""
+    if not block.groups:
+        return set()
+    probe = Table(data, colWidths=widths)
+    probe.wrap(TEXT_W, FRAME_H)
+    heights = probe._rowHeights
+    return {g for g in block.groups if sum(heights[g[1]:g[2] + 1]) > FRAME_H / 4}
+
+
 def _table(block: content.Table, styles: Styles, trailer: list | None = None) -> list:
     """The table; ``trailer`` (a note, signature lines) rides in borderless rows glued to the
     last row, so a signature never lands alone at the top of a page."""
@@ -191,15 +204,33 @@ def _table(block: content.Table, styles: Styles, trailer: list | None = None) ->
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
     for c0, r0, c1, r1 in block.spans:
         commands.append(("SPAN", (c0, r0), (c1, r1)))
-    for col, r0, r1 in block.groups:
-        if styles.span_groups:
+    tall = _tall_groups(block, data, widths) if styles.span_groups else set(block.groups)
+    hidden = set()  # (col, row) cells whose bottom line is left out
+    for group in block.groups:
+        col, r0, r1 = group
+        if group not in tall:
             commands.append(("SPAN", (col, r0), (col, r1)))
         else:
-            # A group too tall for one page cannot be one spanned cell: the label stays in its
-            # first row and the lines between the group's rows are painted out.
+            # A spanned cell cannot be split across pages: a tall group would leave a hole at the
+            # foot of the page (or not fit at all). Its label stays in the first row and no line
+            # is drawn between the group's rows.
             commands.append(("VALIGN", (col, r0), (col, r1), "TOP"))
-            for r in range(r0, r1):
-                commands.append(("LINEBELOW", (col, r), (col, r), 0.8, colors.white))
+            hidden |= {(col, r) for r in range(r0, r1)}
+    # where a page splits the table, close the first part and open the second with a rule
+    commands.append(("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 1.0, colors.black))
+    commands.append(("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), 1.0, colors.black))
+    if hidden:
+        commands = [c for c in commands if c[0] != "GRID"]
+        commands.append(("LINEAFTER", (0, 0), (-2, last), 0.6, colors.black))
+        for r in range(last):
+            start = None
+            for col in range(ncols + 1):
+                drawn = col < ncols and (col, r) not in hidden
+                if drawn and start is None:
+                    start = col
+                elif not drawn and start is not None:
+                    commands.append(("LINEBELOW", (start, r), (col - 1, r), 0.6, colors.black))
+                    start = None
     for r in range(last + 1, len(data)):
         commands.extend([("SPAN", (0, r), (-1, r)), ("LEFTPADDING", (0, r), (-1, r), 0),
                          ("TOPPADDING", (0, r), (-1, r), 4)])
