@@ -1,8 +1,8 @@
 """The wizard for one open report: header, step list, step page, 问题清单, bottom bar."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
@@ -100,6 +100,24 @@ class ProblemPanel(QFrame):
         session.changed.connect(lambda _c: self.refresh())
         self.refresh()
 
+        self.list.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if obj is self.list.viewport() and event.type() == QEvent.Type.Resize:
+            if event.size().width() != event.oldSize().width():
+                QTimer.singleShot(0, self._fit_items)
+        return False
+
+    def _fit_items(self):
+        """Long messages wrap over several lines: give each item the height its wrapped text needs."""
+        width = max(self.list.viewport().width() - 14, 80)
+        metrics = self.list.fontMetrics()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            font_metrics = metrics if not item.font().bold() else QFontMetrics(item.font())
+            rect = font_metrics.boundingRect(QRect(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), item.text())
+            item.setSizeHint(QSize(width, rect.height() + 11))
+
     def refresh(self):
         problems = self.session.problems
         errors = [p for p in problems if p.severity == ERROR]
@@ -127,6 +145,7 @@ class ProblemPanel(QFrame):
                     item.setData(Qt.ItemDataRole.UserRole, problem.path)
                     item.setToolTip(problem.message)
                     self.list.addItem(item)
+        self._fit_items()
 
     def items(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())

@@ -90,6 +90,39 @@ class FinishPage(StepPage):
 
     def __init__(self, session: ReportSession, parent=None):
         super().__init__(session, "⑤ 报告与导出", parent)
+        # the finish line first: what still blocks a final export, and the export buttons
+        checklist = QWidget()
+        layout = QVBoxLayout(checklist)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.blocking_summary = QLabel(checklist)
+        self.blocking_summary.setWordWrap(True)
+        layout.addWidget(self.blocking_summary)
+        self.blocking = QListWidget(checklist)
+        self.blocking.setObjectName("problemList")
+        self.blocking.itemActivated.connect(self._activate)
+        self.blocking.itemClicked.connect(self._activate)
+        layout.addWidget(self.blocking)
+        row = QHBoxLayout()
+        self.export_button = QPushButton("导出提交包…", checklist)
+        self.export_button.setObjectName("primary")
+        self.export_button.clicked.connect(lambda: self.export(draft=False))
+        self.draft_button = QPushButton("导出草稿…", checklist)
+        self.draft_button.setToolTip("有错误时也可导出，文件带“草稿”水印，不能作为正式报送")
+        self.draft_button.clicked.connect(lambda: self.export(draft=True))
+        self.open_folder = QPushButton("打开所在文件夹", checklist)
+        self.open_folder.hide()
+        self.open_folder.clicked.connect(self._open_folder)
+        self.result = QLabel(checklist)
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.export_button)
+        row.addWidget(self.draft_button)
+        row.addWidget(self.result, 1)
+        row.addWidget(self.open_folder)
+        layout.addLayout(row)
+        self.add_section("导出前检查与导出", checklist,
+                         note="提交包含PDF、Word、Excel和数据文件，可直接报送财政局")
+
         self.editors = {}
         keys = list(NARRATIVE_SECTIONS) + [k for k in session.report.narrative if k not in NARRATIVE_SECTIONS]
         self.narrative_sections = {}
@@ -101,22 +134,8 @@ class FinishPage(StepPage):
             self.narrative_sections[key] = self.add_section(label + ("（必填）" if key in REQUIRED_SECTIONS else ""),
                                                             editor)
 
-        checklist = QWidget()
-        layout = QVBoxLayout(checklist)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.blocking_summary = QLabel(checklist)
-        self.blocking_summary.setWordWrap(True)
-        layout.addWidget(self.blocking_summary)
-        self.blocking = QListWidget(checklist)
-        self.blocking.setObjectName("problemList")
-        self.blocking.setMaximumHeight(150)
-        self.blocking.itemActivated.connect(self._activate)
-        self.blocking.itemClicked.connect(self._activate)
-        layout.addWidget(self.blocking)
-        self.add_section("导出前检查", checklist)
-
         self.preview = QTextBrowser(self.body)
-        self.preview.setMinimumHeight(360)
+        self.preview.setMinimumHeight(420)
         refresh = QPushButton("刷新预览", self.body)
         refresh.clicked.connect(self.refresh_preview)
         box = QWidget()
@@ -124,28 +143,7 @@ class FinishPage(StepPage):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.preview)
-        self.add_section("报告预览", box, note="正式文件以导出的PDF/Word为准", collapsed=False)
-
-        export = QWidget()
-        row = QHBoxLayout(export)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.export_button = QPushButton("导出提交包…", export)
-        self.export_button.setObjectName("primary")
-        self.export_button.clicked.connect(lambda: self.export(draft=False))
-        self.draft_button = QPushButton("导出草稿…", export)
-        self.draft_button.setToolTip("有错误时也可导出，文件带“草稿”水印，不能作为正式报送")
-        self.draft_button.clicked.connect(lambda: self.export(draft=True))
-        self.open_folder = QPushButton("打开所在文件夹", export)
-        self.open_folder.hide()
-        self.open_folder.clicked.connect(self._open_folder)
-        self.result = QLabel(export)
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self.export_button)
-        row.addWidget(self.draft_button)
-        row.addWidget(self.result, 1)
-        row.addWidget(self.open_folder)
-        self.add_section("导出", export)
+        self.add_section("报告预览", box, note="正式文件以导出的PDF/Word为准")
         self.finish()
         self.last_folder: Path | None = None
         self.last_package: Path | None = None
@@ -172,6 +170,8 @@ class FinishPage(StepPage):
             self.blocking_summary.setText("<span style='color:#2f7d4f'>✓ 没有错误，可以导出正式提交包。</span>"
                                           + (f"（另有{warnings}个警告，请确认）" if warnings else ""))
         self.blocking.setVisible(bool(errors))
+        row_height = self.blocking.fontMetrics().height() + 12
+        self.blocking.setFixedHeight(min(len(errors), 5) * row_height + 4)
         self.export_button.setEnabled(not errors)
         self.export_button.setToolTip("请先改正全部错误" if errors else "导出提交包（PDF、Word、Excel和数据文件）")
 

@@ -131,7 +131,7 @@ class IndicatorsPage(StepPage):
         library = QPushButton("从指标库选择…", self)
         library.setToolTip("常用部门整体支出绩效指标和退役军人事务类指标")
         library.clicked.connect(self.pick_from_library)
-        self.table = TableSection(self.model, max_visible_rows=14, extra_buttons=[library])
+        self.table = TableSection(self.model, max_visible_rows=12, extra_buttons=[library], lines=2)
         self.tables.append(self.table)
 
         presets = QWidget()
@@ -383,7 +383,7 @@ class ScoringPage(StepPage):
         cols[1].total = cols[3].total = cols[5].total = True
         self.model = ScoringModel(session, ("evaluation", "indicators"), cols, totals=True)
         self.model.confirm = self._confirm_over
-        self.table = TableSection(self.model, max_visible_rows=14,
+        self.table = TableSection(self.model, max_visible_rows=12, lines=2,
                                   hint="得分低于分值须填写偏差原因；定性指标选择完成档次")
         self.tables.append(self.table)
         self.rule_line = QLabel(self.body)

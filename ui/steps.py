@@ -51,10 +51,11 @@ def _labelled(title: str, widget: QWidget, hint: str = "") -> QWidget:
     return box
 
 
-def texts_table(session: ReportSession, path: tuple, header: str, tooltip: str, rows: int = 6) -> TableSection:
+def texts_table(session: ReportSession, path: tuple, header: str, tooltip: str, rows: int = 6,
+                lines: int = 1) -> TableSection:
     model = RowsModel(session, path, [Column(attr=None, header=header, kind="text", tooltip=tooltip)],
                       new_row=lambda: "")
-    return TableSection(model, add_text="＋ 新增", max_visible_rows=rows)
+    return TableSection(model, add_text="＋ 新增", max_visible_rows=rows, lines=lines)
 
 
 # --- ① 基本情况 ---------------------------------------------------------------------------
@@ -97,7 +98,7 @@ class BasicPage(StepPage):
                                          placeholder="单位性质、规格、内设机构等概况（报告第一部分）"))
 
         self.functions = texts_table(session, u + ("functions",), "主要职责（每条一行，不写序号）",
-                                     "报告“主要职责”部分，每一条职责一行", rows=8)
+                                     "报告“主要职责”部分，每一条职责一行", rows=10, lines=2)
         self.tables.append(self.functions)
         self.add_section("主要职责", self.functions)
 
@@ -136,7 +137,7 @@ class BasicPage(StepPage):
                           [column(Task, "no", width=5), column(Task, "name", width=18), column(Task, "content"),
                            column(Task, "goal")],
                           new_row=lambda: Task(no=len(session.report.tasks) + 1))
-        self.tasks = TableSection(tasks, max_visible_rows=6)
+        self.tasks = TableSection(tasks, max_visible_rows=6, lines=2)
         self.tables.append(self.tasks)
         self.add_section("年度主要工作任务", self.tasks, note="广东模板按任务分组；其他模板可不填")
         self.finish()

@@ -544,16 +544,17 @@ class SheetView(QTableView):
     refusal = Signal(str)
     pasted = Signal(list)   # error messages of the last paste
 
-    def __init__(self, model: RowsModel, parent=None, max_visible_rows: int = 12):
+    def __init__(self, model: RowsModel, parent=None, max_visible_rows: int = 12, lines: int = 1):
         super().__init__(parent)
         self.max_visible_rows = max_visible_rows
+        self.lines = lines  # rows of long texts (indicator names) are two lines tall, wrapped
         self.setModel(model)
         self.setItemDelegate(CellDelegate(self))
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setTabKeyNavigation(True)
-        self.setWordWrap(False)
+        self.setWordWrap(lines > 1)
         self.setAlternatingRowColors(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -581,7 +582,7 @@ class SheetView(QTableView):
                 stretch = True
         if not stretch:
             header.setStretchLastSection(True)
-        self.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
+        self.verticalHeader().setDefaultSectionSize(metrics.lineSpacing() * self.lines + 10)
         self.fit_height()
 
     def fit_height(self):
@@ -730,10 +731,10 @@ class TableSection(QWidget):
     """A table with its buttons (新增 / 删除 / 上移 / 下移 / 粘贴) and a line for refused entries."""
 
     def __init__(self, model: RowsModel, parent=None, add_text: str = "＋ 新增", max_visible_rows: int = 12,
-                 extra_buttons: list[QPushButton] | None = None, hint: str = ""):
+                 extra_buttons: list[QPushButton] | None = None, hint: str = "", lines: int = 1):
         super().__init__(parent)
         self.model = model
-        self.view = SheetView(model, self, max_visible_rows=max_visible_rows)
+        self.view = SheetView(model, self, max_visible_rows=max_visible_rows, lines=lines)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
