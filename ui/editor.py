@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
@@ -266,6 +266,28 @@ class Editor(QWidget):
         self._undo_state()
         self.refresh()
         self.steps.setCurrentRow(0)
+        self._keyboard()
+
+    def _keyboard(self):
+        """Everything without a mouse: steps by Ctrl+PgUp/PgDn or Alt+1…5, F6 to the 问题清单."""
+        shortcuts = [("Ctrl+PgDown", lambda: self.show_step(self.pages.currentIndex() + 1)),
+                     ("Ctrl+PgUp", lambda: self.show_step(self.pages.currentIndex() - 1)),
+                     ("F6", lambda: self.problems.list.setFocus(Qt.FocusReason.ShortcutFocusReason))]
+        shortcuts += [(f"Alt+{n + 1}", lambda n=n: self._go(n)) for n in range(len(STEPS))]
+        for keys, slot in shortcuts:
+            QShortcut(QKeySequence(keys), self, activated=slot)
+        for n in range(len(STEPS)):
+            self.steps.item(n).setData(Qt.ItemDataRole.WhatsThisRole, f"Alt+{n + 1}")
+        self.next_button.setToolTip("下一步（Ctrl+PgDown）")
+        self.prev_button.setToolTip("上一步（Ctrl+PgUp）")
+
+    def _go(self, step: int):
+        self.show_step(step)
+        page = self.page_list[step]
+        first = next((w for w in page.body.findChildren(QWidget)
+                      if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisibleTo(page) and w.isEnabled()), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # --- navigation ---------------------------------------------------------------------
     def show_step(self, step: int):
@@ -317,7 +339,11 @@ class Editor(QWidget):
         self.saved.style().polish(self.saved)
 
     def _undo_state(self):
-        stack = self.session.undo_stack
+        try:
+            stack = self.session.undo_stack
+            stack.canUndo()
+        except RuntimeError:  # the stack is being destroyed with its session
+            return
         self.undo_button.setEnabled(stack.canUndo())
         self.redo_button.setEnabled(stack.canRedo())
         self.undo_button.setToolTip(f"撤销：{stack.undoText()}" if stack.canUndo() else "没有可撤销的修改")
@@ -347,7 +373,8 @@ class Editor(QWidget):
             item = self.steps.item(step)
             item.setText(f"{STEP_NUMBERS[step]} {STEPS[step]}" + (f"  {' '.join(marks)}" if marks else ""))
             item.setIcon(_state_icon(state))
-            item.setToolTip(f"{STEPS[step]}：{state}" + (f"（{errors}个错误，{warnings}个警告）" if marks else ""))
+            item.setToolTip(f"{STEPS[step]}：{state}" + (f"（{errors}个错误，{warnings}个警告）" if marks else "")
+                            + f"　快捷键 Alt+{step + 1}")
             item.setData(Qt.ItemDataRole.UserRole, state)
 
     def commit(self):
