@@ -292,3 +292,85 @@ def test_chinese_typed_key_by_key_and_undo_in_a_form(qtbot, window):
     assert "某某县退役军人事务局" in window.editor.title.text()
     window.undo()
     assert window.session.report.unit.name is None and name.text() == ""
+
+
+def test_indicator_library_and_weight_preset(qtbot, window):
+    from ui.indicators import load_library
+    library = load_library()
+    assert len(library) >= 30
+    names = " ".join(e["name"] for e in library)
+    for word in ("财政供养人员控制率", "三公经费", "政府采购执行率", "优抚对象抚恤补助按时足额发放", "义务兵家庭优待金",
+                 "退役士兵适应性培训", "服务对象满意度"):
+        assert word in names
+    window.create_report("测试单位", 2023, "hunan")
+    editor = window.editor
+    qtbot.keyClick(editor, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert editor.pages.currentIndex() == 2
+    page = editor.page_list[2]
+    chosen = [e for e in library if e["name"] in ("优抚对象抚恤补助按时足额发放率", "退役士兵适应性培训次数",
+                                                   "优抚安置政策知晓率", "服务对象满意度")]
+    page.add_from_library(chosen)
+    indicators = window.session.report.evaluation.indicators
+    assert [i.id for i in indicators] == ["i1", "i2", "i3", "i4"]
+    assert indicators[0].kind == "quantitative" and indicators[0].unit == "%" and indicators[0].deviation == ""
+    page.preset.setCurrentIndex(page.preset.findText("财预〔2020〕10号：产出50 效益30 满意度10"))
+    assert "还可分配 90 分" in page.points.text()
+    qtbot.mouseClick(next(b for b in page.findChildren(type(editor.next_button)) if b.text() == "按预设平均分配到各指标"),
+                     Qt.MouseButton.LeftButton)
+    weights = {i.level1 + i.name: i.weight for i in indicators}
+    assert weights == {"产出指标优抚对象抚恤补助按时足额发放率": Decimal("25"), "产出指标退役士兵适应性培训次数": Decimal("25"),
+                       "效益指标优抚安置政策知晓率": Decimal("30"), "满意度指标服务对象满意度": Decimal("10")}
+    assert "分值已分配完" in page.points.text()
+    window.undo()
+    assert all(i.weight is None for i in window.session.report.evaluation.indicators)
+
+
+def test_hand_score_needs_a_reason_and_changes_the_total(qtbot, window):
+    open_seed(window)
+    editor = window.editor
+    editor.show_step(3)
+    page = editor.page_list[3]
+    view = page.table.view
+    fill_cell(qtbot, view, 1, column_of(page.model, "score_override"), "9")
+    paths = {p.path for p in window.session.problems if p.is_error}
+    assert "evaluation.indicators[1].override_reason" in paths
+    assert "evaluation.indicators[1].deviation" in paths
+    assert editor.score.text() == "总分 98.00　优"
+    assert page.model.index(1, column_of(page.model, "deviation")).data(Qt.ItemDataRole.BackgroundRole).name() == "#fbe3e0"
+    fill_cell(qtbot, view, 1, column_of(page.model, "deviation"), "部分资金未按政策使用，已整改")
+    paths = {p.path for p in window.session.problems if p.is_error}
+    assert not any(p.startswith("evaluation.indicators[1]") for p in paths)
+    auto = page.model.index(1, next(i for i, c in enumerate(page.model.columns) if c.header == "自动得分"))
+    assert auto.data() == "10.00" and "计分依据" in auto.data(Qt.ItemDataRole.ToolTipRole)
+    # a qualitative band outside the score is an error; a band is chosen from the list
+    fill_cell(qtbot, view, 0, column_of(page.model, "band"), "部分达成")
+    assert window.session.derived.indicator_scores[0].score == Decimal("8")
+
+
+def test_a_thousand_indicators_stay_responsive(qtbot, window):
+    import time
+
+    from conftest import load_seed
+    from models.report import Indicator
+    report = load_seed("001")
+    base = report.evaluation.indicators
+    report.evaluation.indicators = [Indicator(**{**vars(base[i % 11]), "id": f"i{i + 1}"}) for i in range(1000)]
+    window.open_report(window.store.create(report))
+    window.editor.show_step(3)
+    page = window.editor.page_list[3]
+    started = time.perf_counter()
+    fill_cell(qtbot, page.table.view, 500, column_of(page.model, "score_override"), "4")
+    qtbot.waitUntil(lambda: not window.session.dirty)
+    assert time.perf_counter() - started < 1.0
+    assert window.store.load(window.session.report_id).evaluation.indicators[500].score_override == Decimal("4")
+
+
+def test_quit_after_ready_exits_cleanly(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from conftest import ROOT
+    env = dict(os.environ, ZIPINGTONG_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "gui", "--quit-after-ready"], env=env,
+                            capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()

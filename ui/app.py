@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import QByteArray, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
 
@@ -333,5 +333,26 @@ def run(db_path: Path | None = None, open_id: int | None = None, quit_after_read
             window.repaint()
             app.exit(0 if opened else 1)
 
-    QTimer.singleShot(0, after_first_paint)
+    painted = FirstPaint(window.start, after_first_paint)
+    QTimer.singleShot(3000, painted.fire)  # a platform that never paints still starts
     return app.exec()
+
+
+class FirstPaint(QObject):
+    """Calls ``then`` once, after ``widget`` has been painted for the first time."""
+
+    def __init__(self, widget, then):
+        super().__init__(widget)
+        self.then = then
+        self.done = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not self.done:
+            QTimer.singleShot(0, self.fire)  # after this paint has reached the screen
+        return False
+
+    def fire(self):
+        if not self.done:
+            self.done = True
+            self.then()
