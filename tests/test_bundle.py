@@ -22,6 +22,8 @@ from conftest import ROOT, seed_path
 DIST = ROOT / "dist"
 BUNDLE_DIR = DIST / "zipingtong"
 EXECUTABLE = BUNDLE_DIR / ("zipingtong.exe" if sys.platform == "win32" else "zipingtong")
+# On Windows the program is windowed (no console output); its console twin runs the commands.
+CLI = BUNDLE_DIR / "zipingtong-cli.exe" if sys.platform == "win32" else EXECUTABLE
 SPEC = ROOT / "build" / "zipingtong.spec"
 SOURCES = [ROOT / "main.py", SPEC, *ROOT.glob("models/*.py"), *ROOT.glob("export/*.py"), *ROOT.glob("ui/*.py"),
            *(p for p in (ROOT / "resources").rglob("*") if p.is_file())]
@@ -66,7 +68,7 @@ def _source(args: list) -> subprocess.CompletedProcess:
 
 
 def test_frozen_check_gives_the_same_figures_and_problems_as_the_source(bundle):
-    frozen = _run([bundle, "check", seed_path("001"), "--json"])
+    frozen = _run([CLI, "check", seed_path("001"), "--json"])
     source = _source(["check", seed_path("001"), "--json"])
     assert frozen.returncode == source.returncode == 1, frozen.stderr.decode()  # seed 001 keeps one error
     figures = json.loads(frozen.stdout)
@@ -79,7 +81,7 @@ def test_frozen_export_writes_a_package_with_every_document_the_source_writes(bu
     frozen_out, source_out = tmp_path / "frozen", tmp_path / "source"
     frozen_out.mkdir()
     source_out.mkdir()
-    result = _run([bundle, "export", seed_path("001"), "--out", frozen_out, "--draft"])
+    result = _run([CLI, "export", seed_path("001"), "--out", frozen_out, "--draft"])
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert _source(["export", seed_path("001"), "--out", source_out, "--draft"]).returncode == 0
     [package] = list(frozen_out.glob("*.zip"))
@@ -115,7 +117,7 @@ def test_frozen_export_writes_a_package_with_every_document_the_source_writes(bu
                 cell.text for table in document.tables for row in table.rows for cell in row.cells)
             assert "株洲市芦淞区退役军人事务局" in text
 
-    verify = _run([bundle, "verify", package])
+    verify = _run([CLI, "verify", package])
     assert verify.returncode == 0, verify.stderr.decode("utf-8", "replace")
 
 
@@ -128,7 +130,7 @@ def _extract(package: Path, name: str, folder: Path) -> Path:
 
 def test_frozen_gui_shows_the_start_page_and_a_report_offscreen(bundle, tmp_path):
     db = tmp_path / "bundle.sqlite3"
-    imported = _run([bundle, "import", seed_path("001"), "--db", db])
+    imported = _run([CLI, "import", seed_path("001"), "--db", db])
     assert imported.returncode == 0, imported.stderr.decode("utf-8", "replace")
     start_page = _run([bundle, "gui", "--quit-after-ready", "--db", db], timeout=60)
     assert start_page.returncode == 0, start_page.stderr.decode("utf-8", "replace")
