@@ -294,6 +294,29 @@ def _write_value(kind: str, value):
     return value
 
 
+def clean_text(text: str) -> str:
+    """Text safe for every output (XML in DOCX/XLSX, PDF, data.json): Word's manual line and page
+    breaks (\\v, \\f) become line breaks, other control characters go, lone surrogates become U+FFFD."""
+    text = text.replace("\r\n", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    text = _CONTROL.sub("", text).replace("\x00", "")
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _clean_tree(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _clean_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean_tree(item) for item in value]
+    return value
+
+
+def cleaned_report(report: Report) -> Report:
+    """A copy of ``report`` whose every text passes clean_text (what an export writes)."""
+    return _read_dataclass(Report, _clean_tree(_write_dataclass(report)), "")
+
+
 def copy_report(report: Report) -> Report:
     """A deep copy through the codec's own description (no derived figures involved)."""
     return _read_dataclass(Report, _write_dataclass(report), "")
