@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from models.codec import FormatError, report_to_json
+from models.codec import FormatError, cleaned_report, report_to_json
 from models.paths import APP_VERSION
 from models.report import Report
 
@@ -36,7 +36,7 @@ MAX_RATIO = 200                          # uncompressed / compressed, per member
 MAX_PACKAGE_FILE_BYTES = MAX_TOTAL_BYTES  # the zip itself, before anything is parsed
 MAX_NAME_CHARS = 200
 # Reserved characters, control characters and the bidi controls that can disguise an extension.
-_WINDOWS_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+_WINDOWS_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]')
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 _UNIX_SYMLINK, _UNIX_TYPE_MASK = 0o120000, 0o170000
 _ZIP_ENCRYPTED_FLAG = 0x1
@@ -111,6 +111,9 @@ def render_documents(report: Report, draft: bool) -> list[Document]:
 def build_package(report: Report, *, draft: bool, documents: list[Document] | None = None,
                   created_at: str | None = None) -> bytes:
     """The zip as bytes: data.json first, then the documents, then manifest.json."""
+    # Text typed or pasted in the program may hold control characters that XML (DOCX, XLSX)
+    # refuses and that import would refuse: every output gets the same cleaned text.
+    report = cleaned_report(report)
     if documents is None:
         documents = render_documents(report, draft)
     members = [Document("data", DATA_NAME, report_to_json(report).encode("utf-8"))] + list(documents)
@@ -159,6 +162,26 @@ def write_atomic(path: Path, content: bytes) -> Path:
             pass
         raise
     return path
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One Chinese phrase for a failed write (the clerk's USB stick, a full disk, a locked folder)."""
+    import errno
+    reasons = {
+        errno.EACCES: "没有写入权限（文件夹只读，或文件正被其他程序打开）",
+        errno.EPERM: "没有写入权限（文件夹只读，或文件正被其他程序打开）",
+        errno.EROFS: "磁盘或U盘处于只读状态",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EDQUOT: "磁盘空间配额已用完",
+        errno.EIO: "磁盘读写错误（U盘可能已被拔出或损坏）",
+        errno.ENOENT: "文件夹不存在",
+        errno.ENAMETOOLONG: "文件名或路径过长",
+        errno.EEXIST: "同名文件已存在",
+    }
+    if exc.errno in reasons:
+        return reasons[exc.errno]
+    text = str(exc)
+    return text if re.search(r"[\u4e00-\u9fff]", text) else f"系统错误（{exc.strerror or type(exc).__name__}）"
 
 
 def write_package(report: Report, out_dir: Path, *, draft: bool) -> Path:
