@@ -225,7 +225,8 @@ def cmd_export(args) -> int:
     try:
         path = write_package(loaded.report, out_dir, draft=bool(errors) or args.draft)
     except OSError as exc:
-        print(f"导出失败，未留下不完整的文件：{exc.strerror or exc}", file=sys.stderr)
+        from export.package import describe_os_error
+        print(f"导出失败：{describe_os_error(exc)}。没有留下不完整的文件。", file=sys.stderr)
         return EXIT_CONTENT
     print(f"已导出{'草稿' if (errors or args.draft) else ''}提交包：{path}")
     return EXIT_OK
