@@ -54,6 +54,7 @@ class ZiPingTongApp(QApplication):
 
 class MainWindow(QMainWindow):
     def __init__(self, db_path: Path | None = None):
+        protect_singletons()  # also when the QApplication is not ours (tests, embedding)
         super().__init__()
         self.setWindowTitle(APP_TITLE)
         self.db_path = db_path
