@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 from models.paths import APP_TITLE
 
 from . import theme
-from .qtfix import protect_singletons
 from .settings import app_settings
 from .start import NewReportDialog, StartPage
 
@@ -23,7 +22,6 @@ class ZiPingTongApp(QApplication):
     """Chinese Qt dialogs, the system Chinese font at the clerk's chosen size, the one style sheet."""
 
     def __init__(self, argv=None):
-        protect_singletons()
         super().__init__(argv if argv is not None else sys.argv)
         self.setApplicationName(APP_TITLE)
         self.setApplicationDisplayName(APP_TITLE)
@@ -54,7 +52,6 @@ class ZiPingTongApp(QApplication):
 
 class MainWindow(QMainWindow):
     def __init__(self, db_path: Path | None = None):
-        protect_singletons()  # also when the QApplication is not ours (tests, embedding)
         super().__init__()
         self.setWindowTitle(APP_TITLE)
         self.db_path = db_path
@@ -308,7 +305,6 @@ class MainWindow(QMainWindow):
 
 
 def run(db_path: Path | None = None, open_id: int | None = None, quit_after_ready: bool = False) -> int:
-    protect_singletons()
     app = QApplication.instance() or ZiPingTongApp(sys.argv)
     window = MainWindow(db_path)
     window.show()
