@@ -224,3 +224,22 @@ def derive(report: Report, template: Template | None = None) -> Derived:
         derived.total_score = derived.budget_execution_score + score_total
         derived.grade = grade_for(derived.total_score, template)
     return derived
+
+
+def closest_weight_preset(presets, weights_by_level1: dict[str, Decimal]) -> int:
+    """Index of the weight preset the report's level-1 weights follow best (0 when none fits better).
+
+    Exact weights win; else the preset naming the same level-1 categories (a report using 成本指标
+    follows 101号); else the first.
+    """
+    used = {level for level, weight in weights_by_level1.items() if level and weight}
+
+    def fit(preset) -> tuple[bool, int, int]:
+        wanted = {level: Decimal(weight) for level, weight in preset["weights"].items()}
+        exact = sum(1 for level, weight in wanted.items() if weights_by_level1.get(level) == weight)
+        shared = len(used & set(wanted)) - len(used - set(wanted))
+        return (exact == len(wanted) and set(wanted) == used, shared, exact)
+
+    if not presets:
+        return 0
+    return max(range(len(presets)), key=lambda index: fit(presets[index]))

@@ -6,7 +6,8 @@ from hypothesis import given, strategies as st
 from conftest import load_seed
 from models.money import D
 from models.report import Indicator, Report
-from models.scoring import (EffectiveRules, budget_execution_auto_score, derive, execution_ratio, grade_for,
+from models.scoring import (EffectiveRules, budget_execution_auto_score, closest_weight_preset, derive,
+                            execution_ratio, grade_for,
                             score_indicator)
 from models.templates import load_template
 
@@ -134,3 +135,13 @@ def test_score_monotone_in_actual(target, low, high, weight, rule):
 def test_budget_execution_score_bounded(full_year, executed, rule):
     score = budget_execution_auto_score(D("10"), execution_ratio(full_year, executed), rule, TEMPLATE)
     assert Decimal(0) <= score <= D("10")
+
+
+def test_closest_weight_preset_follows_the_report():
+    presets = TEMPLATE.weight_presets
+    keys = [preset["key"] for preset in presets]
+    seed_weights = derive(load_seed("001")).weights_by_level1  # 产出40 效益20 满意度10 成本20
+    assert keys[closest_weight_preset(presets, seed_weights)] == "101"
+    assert keys[closest_weight_preset(presets, {"产出指标": D("50"), "效益指标": D("30"), "满意度指标": D("10")})] == "10"
+    assert keys[closest_weight_preset(presets, {"成本指标": D("5")})] == "101"
+    assert closest_weight_preset(presets, {}) == 0

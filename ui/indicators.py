@@ -13,7 +13,7 @@ from models.money import ZERO, format_percent, round2, trim
 from models.paths import resource_path
 from models.report import (BUDGET_EXECUTION_RULES, LEVEL1_NAMES, QUANTITATIVE_RULES, SATISFACTION_RULES, STATUSES,
                            Evaluator, Indicator)
-from models.scoring import effective_rules
+from models.scoring import closest_weight_preset, effective_rules
 from models.templates import load_template
 
 from .fields import ENUM_LABELS, GLOSSARY, display
@@ -141,6 +141,8 @@ class IndicatorsPage(StepPage):
         self.preset = QComboBox(presets)
         for preset in load_template(session.report.template).weight_presets:
             self.preset.addItem(preset["name"], preset)
+        self.preset.setCurrentIndex(closest_weight_preset(
+            [self.preset.itemData(i) for i in range(self.preset.count())], session.derived.weights_by_level1))
         self.preset.currentIndexChanged.connect(lambda _i: self.refresh_points())
         row.addWidget(self.preset, 1)
         apply = QPushButton("按预设平均分配到各指标", presets)
