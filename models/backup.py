@@ -292,8 +292,16 @@ def _scan(db_path: Path) -> list[_Found]:
         except ValueError:
             continue
         found.append(_Found(entry, created, kind, int(match.group("n") or 1)))
-    found.sort(key=lambda f: (f.created, f.counter, f.path.name), reverse=True)
+    found.sort(key=lambda f: (f.created, f.counter, _mtime(f.path)), reverse=True)
     return found
+
+
+def _mtime(path: Path) -> int:
+    # orders backups taken within the same second (their names differ only by kind)
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def report_count(path: Path) -> int | None:
