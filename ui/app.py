@@ -328,6 +328,8 @@ def run(db_path: Path | None = None, open_id: int | None = None, quit_after_read
             # "Ready" means the page the clerk would see is painted: the start page with its list,
             # or the opened report's first step. repaint() paints it now, synchronously.
             window.repaint()
+            # the bench times start-up to this line (process exit adds Qt and Python teardown)
+            print("zipingtong: ready", flush=True)
             app.exit(0 if opened else 1)
 
     painted = FirstPaint(window.start, after_first_paint)
