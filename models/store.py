@@ -10,13 +10,14 @@ one transaction, after an online backup of the file (see ``MIGRATIONS``).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import event, text as sql
+from sqlalchemy import event, exc as sa_exc, text as sql
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from . import backup as backups, lock
@@ -116,6 +117,34 @@ class DatabaseCorrupt(StoreError):
                          "可以从备份恢复（桌面程序会提示，或用 main.py restore）。")
         self.path = path
         self.detail = detail
+
+
+def _describe_write_error(error: Exception) -> str:
+    text = str(getattr(error, "orig", error)).lower()
+    if "full" in text:
+        return "磁盘空间不足，这次修改未能保存：请清理磁盘空间后再试"
+    if "readonly" in text or "read-only" in text:
+        return "数据库文件或所在的文件夹不允许写入，这次修改未能保存"
+    if "i/o" in text:
+        return "磁盘读写错误（U盘或网络盘可能已断开），这次修改未能保存"
+    if "locked" in text or "busy" in text:
+        return "数据库正忙，这次修改未能保存，请稍后再试"
+    if "malformed" in text or "not a database" in text:
+        return "数据库文件已损坏，这次修改未能保存：请关闭自评通后重新打开，按提示从备份恢复"
+    return "数据库出错，这次修改未能保存"
+
+
+def _write_errors(method):
+    """A failed write (disk full, USB stick pulled) is a StoreError in Chinese; the transaction
+    was rolled back, so the file holds the state before the edit."""
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.OperationalError,
+                sqlite3.DatabaseError) as error:
+            raise StoreError(_describe_write_error(error)) from None
+    return wrapper
 
 
 def _now() -> str:
@@ -353,6 +382,7 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------
 
+    @_write_errors
     def create(self, report: Report) -> int:
         """A new report row with all its parts, in one transaction."""
         now = _now()
@@ -369,6 +399,7 @@ class Store:
         """Rewrite every part of an existing report (one transaction)."""
         self.save_parts(report_id, report, None)
 
+    @_write_errors
     def save_parts(self, report_id: int, report: Report, parts: Iterable[str | tuple[str, int]] | None,
                    derived=None, problems=None):
         """Autosave: rewrite only the named parts; ``("evaluation.indicators", 3)`` rewrites one row.
@@ -445,6 +476,7 @@ class Store:
     def undelete(self, report_id: int):
         self._set_deleted(report_id, None)
 
+    @_write_errors
     def _set_deleted(self, report_id: int, when: str | None):
         with Session(self.engine) as session, session.begin():
             row = session.get(ReportRow, report_id)
@@ -453,6 +485,7 @@ class Store:
             row.deleted_at = when
             session.add(row)
 
+    @_write_errors
     def purge(self, report_id: int):
         with Session(self.engine) as session, session.begin():
             session.execute(sql("DELETE FROM report_part WHERE report_id=:r"), {"r": report_id})
