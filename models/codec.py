@@ -23,7 +23,10 @@ MAX_KEY_CHARS = 200
 MAX_NARRATIVE_KEYS = 100
 _NARRATIVE_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 # C0 controls that no text field may hold (tab, LF and CR are fine); XLSX and XML refuse them too.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # (U+FFFE/FFFF: not XML either)
+# Digits other than 0-9 and their full-width forms (Arabic-Indic, mathematical bold…): Python reads
+# them as numbers, a reader of the file would not see the same figure.
+_FOREIGN_DIGIT = re.compile(r"(?![0-9０-９])\d")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _JSON_MESSAGES = {
     "Expecting value": "缺少值或有多余的逗号",
@@ -189,6 +192,8 @@ def _read_value(f, value: Any, path: str):
         return {str(key): _read_text(text, _join(path, key), label) or "" for key, text in value.items()}
     if value is None:
         return None
+    if kind in ("money", "signed", "number", "count") and isinstance(value, str) and _FOREIGN_DIGIT.search(value):
+        raise FormatError(path, f"{label}“{_printable(value)[:20]}”含有非阿拉伯数字，请用 0–9 书写")
     try:
         if kind in ("money", "signed"):
             if not isinstance(value, str):
