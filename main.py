@@ -168,20 +168,26 @@ def cmd_import(args) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_CONTENT
     try:
-        existing = store.find(report.unit.name or "", report.year) if report.year else None
-        if existing:
-            if not (args.replace or _ask_replace(existing)):
-                print(f"未导入：本地已有“{existing.unit_name}”{existing.year}年度的报告（编号{existing.id}）。"
-                      "如需替换，请加 --replace", file=sys.stderr)
-                return EXIT_CONTENT
-            store.replace(existing.id, report)
-            report_id = existing.id
-            print(f"已替换报告（编号{report_id}）：{report.title()}")
-        else:
-            report_id = store.create(report)
-            print(f"已导入报告（编号{report_id}）：{report.title()}")
+        return _import_into(store, report, args, problems)
+    except StoreError as exc:  # e.g. disk full: the transaction was rolled back
+        print(f"未导入：{exc}", file=sys.stderr)
+        return EXIT_CONTENT
     finally:
         store.close()
+
+
+def _import_into(store, report, args, problems) -> int:
+    existing = store.find(report.unit.name or "", report.year) if report.year else None
+    if existing:
+        if not (args.replace or _ask_replace(existing)):
+            print(f"未导入：本地已有“{existing.unit_name}”{existing.year}年度的报告（编号{existing.id}）。"
+                  "如需替换，请加 --replace", file=sys.stderr)
+            return EXIT_CONTENT
+        store.replace(existing.id, report)
+        print(f"已替换报告（编号{existing.id}）：{report.title()}")
+    else:
+        report_id = store.create(report)
+        print(f"已导入报告（编号{report_id}）：{report.title()}")
     errors = [p for p in problems if p.is_error]
     if problems:
         state = f"尚未完成，有{len(errors)}个错误需在向导中补全" if errors else "已完成"
