@@ -300,3 +300,53 @@ def test_crash_during_a_backup_leaves_no_half_backup_under_a_real_name(db_path):
     conn.close()
     assert list(backup.backup_dir(db_path).iterdir()) == []
     assert backup.list_backups(db_path) == []
+
+
+# --- a disk that fills up -----------------------------------------------------------------------
+
+def test_a_full_disk_refuses_the_edit_in_chinese_and_keeps_the_file_whole(db_path):
+    from sqlalchemy import event
+    with Store(db_path) as store:
+        report_id = store.create(load_seed("001"))
+    conn = sqlite3.connect(db_path)
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    store = Store(db_path)
+    # SQLite's own "disk full" (SQLITE_FULL) as soon as the file would have to grow
+    event.listen(store.engine, "connect",
+                 lambda dbapi, _record: dbapi.execute(f"PRAGMA max_page_count={pages}"))
+    with pytest.raises(StoreError) as info:
+        store.create(load_seed("000"))
+    assert "磁盘空间不足" in str(info.value)
+    report = store.load(report_id)
+    before = report.narrative.get("problems")
+    report.narrative["problems"] = "很长的问题分析。" * 20_000
+    with pytest.raises(StoreError):
+        store.save_parts(report_id, report, ["narrative"])
+    store.close()
+    assert check_ok(db_path)
+    with Store(db_path) as store:
+        assert [s.id for s in store.list_reports()] == [report_id]
+        assert store.load(report_id).narrative.get("problems") == before
+
+
+def check_ok(db: Path) -> bool:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+
+def test_cli_import_on_a_full_disk_says_so_and_changes_nothing(db_path, monkeypatch, capsys):
+    import main
+    with Store(db_path) as store:
+        store.create(load_seed("004"))
+
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+    monkeypatch.setattr(Store, "_write_parts", staticmethod(full))
+    code = main.main(["import", str(seed_path("001")), "--db", str(db_path)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("未导入：磁盘空间不足") and "内部错误" not in err
+    assert len(reports_in(db_path)) == 1
