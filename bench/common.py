@@ -165,13 +165,48 @@ def offscreen_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _high_water_mark(pid: int) -> int:
+    """VmHWM of a live process in bytes (Linux), else 0."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+READY_LINE = b"zipingtong: ready"
+
+
 def run_child(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-              timeout: float = 120) -> tuple[float, int, subprocess.CompletedProcess]:
-    """(wall seconds, peak RSS in bytes, result) of one child process, measured by os.wait4."""
+              timeout: float = 120, ready: list[float] | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
+    """(wall seconds, peak RSS in bytes, result) of one child process.
+
+    The peak is the child's own VmHWM, sampled while it runs (it only grows, and exec resets it).
+    wait4's ru_maxrss is not used on Linux: it keeps the high-water mark from before exec, i.e.
+    the forked copy of this (possibly large) bench process. When ``ready`` is a list, the seconds
+    until the child printed READY_LINE (or until it exited, if it never did) are appended to it.
+    """
+    import selectors
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd or ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = start + timeout
+    peak = 0
+    ready_at = None
+    out = b""
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ)
     while True:
+        peak = max(peak, _high_water_mark(proc.pid))
+        if selector.select(timeout=0.002):
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:  # end of output: stop watching it (select then just waits its timeout)
+                selector.unregister(proc.stdout)
+            out += chunk
+            if ready_at is None and READY_LINE in out:
+                ready_at = time.perf_counter() - start
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
@@ -179,15 +214,17 @@ def run_child(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | Non
             proc.kill()
             pid, status, usage = os.wait4(proc.pid, 0)
             break
-        time.sleep(0.002)
     wall = time.perf_counter() - start
+    selector.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    out, err = proc.stdout.read(), proc.stderr.read()
+    out, err = out + proc.stdout.read(), proc.stderr.read()
     proc.stdout.close()
     proc.stderr.close()
+    if ready is not None:
+        ready.append(ready_at if ready_at is not None and READY_LINE in out else wall)
     result = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
-    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
-    peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    if not sys.platform.startswith("linux"):
+        peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS
     return wall, peak, result
 
 

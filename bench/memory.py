@@ -1,6 +1,6 @@
 """Peak memory with seed 001 open, next to a bare PySide6 window (goal ≤ 3×).
 
-Peak resident set size of each child process (``os.wait4``'s ru_maxrss), offscreen, from the
+Peak resident set size of each child process (its VmHWM, see common.run_child), offscreen, from the
 same interleaved runs as the start-up bench: the program's peak includes everything it loaded
 to show the report.
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 class _QuitAfterPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
+            print("zipingtong: ready", flush=True)  # as main.py gui --quit-after-ready prints
             QTimer.singleShot(0, QApplication.instance().quit)
         return False
 
