@@ -35,8 +35,8 @@ def main():
     if figures is None:
         print("no bundles in dist/: run build/build.sh --baseline (or this script with --build)")
         return
-    print(f"bundle size: dist/zipingtong {figures['bundle'] / 1e6:.0f} MB, bare PySide6 window "
-          f"{figures['bare'] / 1e6:.0f} MB ({figures['ratio']:.2f}×; goal ≤ {figures['goal']}×)")
+    print(f"bundle size: dist/zipingtong {figures['bundle'] / 2**20:.0f} MiB, bare PySide6 window "
+          f"{figures['bare'] / 2**20:.0f} MiB ({figures['ratio']:.2f}×; goal ≤ {figures['goal']}×)")
 
 
 if __name__ == "__main__":
