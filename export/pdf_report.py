@@ -8,6 +8,7 @@ A draft carries a diagonal 草稿 on every page. What the report says comes from
 from __future__ import annotations
 
 import io
+import re
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -153,6 +154,23 @@ class ChartFlowable(Flowable):
 
 
 FRAME_H = PAGE_H - MARGINS["topMargin"] - MARGINS["bottomMargin"]
+CELL_PADDING = 3  # left and right, as set in _table
+MIN_NUMBER_SIZE = 6.5
+_NUMBER = re.compile(r"^[-+]?[\d,]+(\.\d+)?%?$")
+
+
+def _number_style(style: ParagraphStyle, text: str, width: float) -> ParagraphStyle:
+    """A figure never wraps inside itself (6,621.902│741 reads as two numbers): when it is wider
+    than its cell, its size shrinks until it fits (not below MIN_NUMBER_SIZE)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    if not _NUMBER.match(text):
+        return style
+    room = width - 2 * CELL_PADDING - 0.5
+    needed = stringWidth(text, style.fontName, style.fontSize)
+    if needed <= room:
+        return style
+    size = max(MIN_NUMBER_SIZE, int(style.fontSize * room / needed * 4) / 4)
+    return ParagraphStyle(f"{style.name}n{size}", parent=style, fontSize=size, leading=style.leading)
 
 
 def _tall_groups(block: content.Table, data: list, widths: list[float]) -> set:
@@ -174,7 +192,9 @@ def _table(block: content.Table, styles: Styles, trailer: list | None = None) ->
     total = sum(block.widths)
     widths = [TEXT_W * w / total for w in block.widths]
     covered = set()
+    span_width = {}
     for c0, r0, c1, r1 in block.spans:
+        span_width[(c0, r0)] = sum(widths[c0:c1 + 1])
         for r in range(r0, r1 + 1):
             for col in range(c0, c1 + 1):
                 if (col, r) != (c0, r0):
@@ -192,6 +212,7 @@ def _table(block: content.Table, styles: Styles, trailer: list | None = None) ->
             style = styles.cell[size][cell.align]
             if indent:
                 style = ParagraphStyle(f"{style.name}i{indent}", parent=style, leftIndent=indent * size)
+            style = _number_style(style, text, span_width.get((col, r), widths[col]))
             cells.append(styles.para(text, style, bold=cell.bold))
         data.append(cells)
     last = len(data) - 1
@@ -200,7 +221,7 @@ def _table(block: content.Table, styles: Styles, trailer: list | None = None) ->
     commands = [("GRID", (0, 0), (-1, last), 0.6, colors.black),
                 ("BOX", (0, 0), (-1, last), 1.0, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
     for c0, r0, c1, r1 in block.spans:
         commands.append(("SPAN", (c0, r0), (c1, r1)))
