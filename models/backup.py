@@ -11,6 +11,7 @@ is renamed aside (``<name>.corrupt-<stamp>`` / ``<name>.before-restore-<stamp>``
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import os
 import re
@@ -76,6 +77,31 @@ class CheckResult:
 
 # --- helpers ------------------------------------------------------------------------------
 
+def describe_os_error(exc: OSError) -> str:
+    """One Chinese phrase for a failed file operation (a USB stick, a full disk, a locked folder)."""
+    reasons = {
+        "EACCES": "没有权限（文件夹只读，或文件正被其他程序打开）",
+        "EPERM": "没有权限（文件夹只读，或文件正被其他程序打开）",
+        "EROFS": "磁盘或U盘处于只读状态",
+        "ENOSPC": "磁盘空间不足",
+        "EDQUOT": "磁盘空间配额已用完",
+        "EIO": "磁盘读写错误（U盘可能已被拔出或损坏）",
+        "ENOENT": "文件或文件夹不存在",
+        "ENAMETOOLONG": "文件名或路径过长",
+        "EEXIST": "同名文件已存在",
+        "EISDIR": "这是一个文件夹，不是文件",
+        "ENOTDIR": "路径中有一部分不是文件夹",
+        "EBUSY": "文件正被其他程序使用",
+    }
+    for name, reason in reasons.items():
+        if exc.errno is not None and exc.errno == getattr(errno, name, None):  # (not every name exists on Windows)
+            return reason
+    text = str(exc)
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    return f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误"
+
+
 def _stamp(now: _dt.datetime | None = None) -> str:
     return (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
 
@@ -130,7 +156,7 @@ def check_database(db_path: Path, *, read_only: bool = False) -> CheckResult:
         if not db_path.exists() or db_path.stat().st_size == 0:
             return CheckResult("new")
     except OSError as exc:
-        return CheckResult("unreadable", exc.strerror or str(exc))
+        return CheckResult("unreadable", describe_os_error(exc))
     try:
         if read_only:
             conn = sqlite3.connect(_read_only_uri(db_path, immutable=True), uri=True)
@@ -431,6 +457,6 @@ def restore(db_path: Path, backup_path: Path) -> RestoreResult:
         _fsync_path(db_path.parent)
         return RestoreResult(backup_path, aside)
     except OSError as exc:
-        raise BackupError(f"恢复失败：{exc.strerror or exc}") from None
+        raise BackupError(f"恢复失败：{describe_os_error(exc)}") from None
     finally:
         lock.release(db_path)

@@ -96,7 +96,8 @@ def acquire(db_path: Path) -> None:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise LockUnavailable(Path(db_path), exc.strerror or str(exc)) from None
+            from .backup import describe_os_error
+            raise LockUnavailable(Path(db_path), describe_os_error(exc)) from None
         try:
             _lock_fd(fd)
         except OSError:
