@@ -296,7 +296,7 @@ class Store:
             except FileExistsError:
                 pass
             except OSError as exc:
-                raise StoreError(f"无法创建数据库文件 {self.path}：{exc.strerror or exc}") from None
+                raise StoreError(f"无法创建数据库文件 {self.path}：{backups.describe_os_error(exc)}") from None
         checked = backups.check_database(self.path)
         if checked.status in ("corrupt", "not_ours"):  # e.g. page 1 overwritten by a power cut
             raise DatabaseCorrupt(self.path, checked.detail)
@@ -309,7 +309,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"无法打开数据库文件 {self.path}：文件已损坏或不是自评通的数据库（{exc}）") from None
         except OSError as exc:
-            raise StoreError(f"无法写入数据库所在的文件夹 {self.path.parent}：{exc.strerror or exc}") from None
+            raise StoreError(f"无法写入数据库所在的文件夹 {self.path.parent}：{backups.describe_os_error(exc)}") from None
         self.engine = create_engine(f"sqlite:///{self.path}")
         event.listen(self.engine, "connect", _set_pragmas)
 
