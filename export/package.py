@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from models.backup import describe_os_error
 from models.codec import FormatError, cleaned_report, report_to_json
 from models.paths import APP_VERSION
 from models.report import Report
@@ -164,26 +165,6 @@ def write_atomic(path: Path, content: bytes) -> Path:
     return path
 
 
-def describe_os_error(exc: OSError) -> str:
-    """One Chinese phrase for a failed write (the clerk's USB stick, a full disk, a locked folder)."""
-    import errno
-    reasons = {
-        errno.EACCES: "没有写入权限（文件夹只读，或文件正被其他程序打开）",
-        errno.EPERM: "没有写入权限（文件夹只读，或文件正被其他程序打开）",
-        errno.EROFS: "磁盘或U盘处于只读状态",
-        errno.ENOSPC: "磁盘空间不足",
-        errno.EDQUOT: "磁盘空间配额已用完",
-        errno.EIO: "磁盘读写错误（U盘可能已被拔出或损坏）",
-        errno.ENOENT: "文件夹不存在",
-        errno.ENAMETOOLONG: "文件名或路径过长",
-        errno.EEXIST: "同名文件已存在",
-    }
-    if exc.errno in reasons:
-        return reasons[exc.errno]
-    text = str(exc)
-    return text if re.search(r"[\u4e00-\u9fff]", text) else f"系统错误（{exc.strerror or type(exc).__name__}）"
-
-
 def write_package(report: Report, out_dir: Path, *, draft: bool) -> Path:
     content = build_package(report, draft=draft)
     return write_atomic(Path(out_dir) / package_name(report), content)
@@ -237,7 +218,7 @@ def _precheck_zip(path: Path):
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise PackageError(f"无法读取提交包：{exc.strerror or exc}") from None
+        raise PackageError(f"无法读取提交包：{describe_os_error(exc)}") from None
     if size > MAX_PACKAGE_FILE_BYTES:
         raise PackageError(f"提交包过大（{size // 1024 // 1024} MB），已拒绝")
     try:
@@ -371,7 +352,7 @@ def load_report_file(path: Path) -> LoadedReport:
         if not path.is_file():  # a device or a pipe would never end (or never start)
             raise PackageError(f"这不是一个普通文件，不能作为报告文件读取：{path}")
     except OSError as exc:
-        raise PackageError(f"无法读取文件 {str(path)[:80]}：{exc.strerror or exc}") from None
+        raise PackageError(f"无法读取文件 {str(path)[:80]}：{describe_os_error(exc)}") from None
     manifest = None
     if is_zip(path) or path.suffix.lower() == ".zip":
         opened = open_package(path)
@@ -384,7 +365,7 @@ def load_report_file(path: Path) -> LoadedReport:
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_JSON_FILE_BYTES + 1)
         except OSError as exc:
-            raise PackageError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+            raise PackageError(f"无法读取文件 {str(path)[:80]}：{describe_os_error(exc)}") from None
         if len(raw) > MAX_JSON_FILE_BYTES:
             raise too_big
     data = loads(raw)
