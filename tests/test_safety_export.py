@@ -80,7 +80,7 @@ def test_a_read_only_folder_gives_a_message_and_no_file(tmp_path, monkeypatch):
     finally:
         out.chmod(0o755)
     assert code == 1
-    assert "没有写入权限" in err and "没有留下不完整的文件" in err and len(err.strip().splitlines()) == 1
+    assert "没有权限" in err and "没有留下不完整的文件" in err and len(err.strip().splitlines()) == 1
     assert _entries(out) == []
 
 

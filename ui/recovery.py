@@ -7,6 +7,7 @@ the backups, takes one now, sets how many are kept and restores the chosen one.
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Callable
 
@@ -110,7 +111,7 @@ def check_database_on_start(parent: QWidget | None, db_path: Path) -> Path | Non
     try:
         aside = backup.move_aside(db_path, "corrupt")
     except OSError as exc:
-        _tell(parent, QMessageBox.Icon.Critical, "无法处理损坏的文件", f"无法将损坏的文件改名保留：{exc.strerror or exc}")
+        _tell(parent, QMessageBox.Icon.Critical, "无法处理损坏的文件", f"无法将损坏的文件改名保留：{backup.describe_os_error(exc)}")
         return None
     _tell(parent, QMessageBox.Icon.Information, "已新建空数据库", f"损坏的文件已保留为：\n{aside}")
     return db_path
@@ -249,8 +250,10 @@ class RestoreDialog(QDialog):
         try:
             backup.make_backup(self.db_path, "manual")
             backup.prune(self.db_path, self.keep.value())
-        except (OSError, Exception) as exc:  # noqa: BLE001 - sqlite3 errors too: tell, do not crash
-            _tell(self, QMessageBox.Icon.Warning, "备份失败", f"未能备份：{getattr(exc, 'strerror', None) or exc}")
+        except OSError as exc:
+            _tell(self, QMessageBox.Icon.Warning, "备份失败", f"未能备份：{backup.describe_os_error(exc)}")
+        except sqlite3.Error:
+            _tell(self, QMessageBox.Icon.Warning, "备份失败", "未能备份：数据库读写出错，请稍后再试")
         self.refresh()
 
     def restore_selected(self):
