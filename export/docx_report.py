@@ -8,6 +8,7 @@ Chinese Windows has. A draft says 草稿 in the page header.
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import quoteattr
 
 from docx import Document as new_docx
@@ -16,7 +17,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 
 from models.report import Report
 
@@ -33,6 +34,9 @@ ALT_NAMES = {BODY_FONT: "仿宋", HEADING2_FONT: "楷体", TITLE_FONT: "宋体",
 BODY_PT = 16
 LINE_PT = 28.9
 TEXT_WIDTH_MM = 156
+CELL_MARGIN_PT = 5.4    # Word's default left and right cell margin (108 twips)
+MIN_NUMBER_PT = 6.5
+_NUMBER = re.compile(r"^[-+]?[\d,]+(\.\d+)?%?$")
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
@@ -195,7 +199,20 @@ def _set_style(paragraph, style):
     paragraph._p.style = style.style_id
 
 
-def _cell_text(cell, value: content.Cell, style):
+def _number_size(text: str, size_pt: float, width_pt: float) -> float | None:
+    """A smaller size for a figure wider than its cell, so that Word does not break it inside the
+    number (6,621.902│741); None when it fits. Widths in em of the Latin font (Times New Roman):
+    digits ½, comma and point ¼, per cent ⅚."""
+    if not _NUMBER.match(text):
+        return None
+    room = width_pt - 2 * CELL_MARGIN_PT - 1
+    needed = sum({",": 0.25, ".": 0.25, "%": 0.84}.get(ch, 0.5) for ch in text) * size_pt
+    if needed <= room:
+        return None
+    return max(MIN_NUMBER_PT, int(size_pt * room / needed * 4) / 4)
+
+
+def _cell_text(cell, value: content.Cell, style, width=None):
     lines = _lines(value.text)
     paragraph = cell.paragraphs[0]
     for index, line in enumerate(lines):
@@ -209,6 +226,9 @@ def _cell_text(cell, value: content.Cell, style):
         run = paragraph.add_run(stripped)
         if value.bold:
             run.bold = True
+        smaller = _number_size(stripped, style.font.size.pt, width.pt) if width is not None else None
+        if smaller:
+            run.font.size = Pt(smaller)
 
 
 def _repeat_header(row):
@@ -236,7 +256,9 @@ def _table(doc, block: content.Table):
     widths = [Mm(TEXT_WIDTH_MM * w / total) for w in block.widths]
     style = doc.styles["表格文字小" if block.small else "表格文字"]
     covered = set()
+    span_width = {}
     for c0, r0, c1, r1 in block.spans:
+        span_width[(c0, r0)] = Emu(sum(widths[c0:c1 + 1]))
         covered |= {(c, r) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(c0, r0)}
     for col, r0, r1 in block.groups:
         covered |= {(col, r) for r in range(r0 + 1, r1 + 1)}
@@ -252,7 +274,7 @@ def _table(doc, block: content.Table):
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             value = row[col] if col < len(row) else content.Cell("")
             if (col, r) not in covered:
-                _cell_text(cell, value, style)
+                _cell_text(cell, value, style, span_width.get((col, r), widths[col]))
             else:
                 _set_style(cell.paragraphs[0], style)
     # spans and groups never overlap, so cells fetched before merging stay valid

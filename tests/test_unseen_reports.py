@@ -354,3 +354,23 @@ def test_f_other_sector_round_trip_keeps_extra_narrative(capsys, tmp_path):
         assert project["name"] in flat
     # 耕地质量平均等级 (direction =) and the building row
     assert "耕地质量平均等级" in flat and "县农产品质量检测中心业务用房" in flat
+
+
+def test_docx_wide_figures_are_set_smaller_than_their_narrow_cell():
+    """Word breaks a figure wider than its cell inside the number; such a figure gets a smaller size."""
+    from docx.shared import Pt
+
+    from export import docx_report
+    from models.codec import report_from_dict
+    doc = Document(io.BytesIO(docx_report.render(report_from_dict(
+        unseen_dict("a_generic_county_veterans_3_institutions")), False)))
+    sizes = {}
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        sizes.setdefault(run.text, run.font.size)
+    for figure in ("6,621.902741", "6,167.527684", "9,593.645812"):
+        assert sizes[figure] is not None and sizes[figure] < Pt(10.5), figure
+    assert sizes["398.580948"] is None  # fits: the table style's size
