@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
-from models.money import HUNDRED, ZERO, round2
+from models.money import HUNDRED, ZERO, round2, to_text, trim
 from models.report import THREE_PUBLIC_ITEMS, Report, ThreeColumns
 from models.scoring import Derived
 from models.templates import Template
@@ -188,20 +188,22 @@ def self_evaluation(report: Report, derived: Derived, template: Template, values
                  groups=groups, small=True)
 
 
-def _target(indicator) -> str:
-    if indicator.target_text:
-        return indicator.target_text
-    if indicator.target is not None:
-        return f"{points(indicator.target)}{indicator.unit or ''}"
+def _indicator_value(text: str | None, number: Decimal | None, unit: str | None) -> str:
+    """年度指标值 / 实际完成值: the clerk's text, else the number as entered (9692.786137万元, never
+    rounded like a score: the prose and the workbook print it in full too)."""
+    if text:
+        return text
+    if number is not None:
+        return f"{to_text(trim(number))}{unit or ''}"
     return ""
+
+
+def _target(indicator) -> str:
+    return _indicator_value(indicator.target_text, indicator.target, indicator.unit)
 
 
 def _actual(indicator) -> str:
-    if indicator.actual_text:
-        return indicator.actual_text
-    if indicator.actual is not None:
-        return f"{points(indicator.actual)}{indicator.unit or ''}"
-    return ""
+    return _indicator_value(indicator.actual_text, indicator.actual, indicator.unit)
 
 
 @builder("project_goals")

@@ -374,3 +374,16 @@ def test_docx_wide_figures_are_set_smaller_than_their_narrow_cell():
     for figure in ("6,621.902741", "6,167.527684", "9,593.645812"):
         assert sizes[figure] is not None and sizes[figure] < Pt(10.5), figure
     assert sizes["398.580948"] is None  # fits: the table style's size
+
+
+def test_indicator_values_are_printed_as_entered_in_the_tables():
+    """i19's actual 9692.786137万元 and i20's 12.139371万元 are figures, not scores: never rounded."""
+    from export import pdf_report
+    from models.codec import report_from_dict
+    report = report_from_dict(unseen_dict("a_generic_county_veterans_3_institutions"))
+    flat = squeeze(pdf_text(pdf_report.render(report, False)))
+    # 附件 自评表 row and the 定量 table row of each indicator
+    assert flat.count("部门整体支出控制数9721.35万元9692.786137万元") == 1
+    assert flat.count("部门整体支出控制数≤9721.35万元9692.786137万元") == 1
+    assert "三公经费支出≤13.5万元12.139371万元" in flat
+    assert "9692.79万元" not in flat and "12.14万元" not in flat
