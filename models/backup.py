@@ -431,8 +431,15 @@ def restore(db_path: Path, backup_path: Path) -> RestoreResult:
     try:
         with sqlite3.connect(_read_only_uri(backup_path, immutable=True), uri=True) as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.Error as exc:
-        raise BackupError(f"无法读取备份文件（{exc}）") from None
+            # Only what our own migrations create: a file with triggers or views could act on
+            # every later edit, and a restore may be pointed at any file.
+            foreign = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') "
+                                   "OR (type = 'table' AND name NOT IN ('report', 'report_part', "
+                                   "'sqlite_sequence'))").fetchall()
+    except sqlite3.Error:
+        raise BackupError("无法读取备份文件：文件已损坏或不是自评通的备份") from None
+    if foreign or version < 1:
+        raise BackupError(f"这个文件不是自评通的备份，不能用于恢复（{backup_path.name}）")
     if version > SCHEMA_VERSION:
         raise BackupError("这个备份由较新版本的自评通创建，请升级本程序后再恢复")
     if lock.holders_in_this_process(db_path):

@@ -94,7 +94,7 @@ def acquire(db_path: Path) -> None:
             return
         path = lock_path(db_path)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         except OSError as exc:
             from .backup import describe_os_error
             raise LockUnavailable(Path(db_path), describe_os_error(exc)) from None
@@ -134,7 +134,7 @@ def is_locked_elsewhere(db_path: Path) -> bool:
     if not path.exists():
         return False
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     except OSError:
         return False
     try:

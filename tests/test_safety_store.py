@@ -350,3 +350,20 @@ def test_cli_import_on_a_full_disk_says_so_and_changes_nothing(db_path, monkeypa
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("未导入：磁盘空间不足") and "内部错误" not in err
     assert len(reports_in(db_path)) == 1
+
+
+def test_restore_refuses_a_file_with_foreign_triggers_or_tables(db_path, tmp_path):
+    two_report_db(db_path)
+    for extra in ("CREATE TRIGGER wipe AFTER INSERT ON report_part BEGIN DELETE FROM report; END",
+                  "CREATE VIEW v AS SELECT 1", "CREATE TABLE loot(x)"):
+        evil = tmp_path / "evil.sqlite3"
+        evil.unlink(missing_ok=True)
+        backup.online_backup(db_path, evil)
+        conn = sqlite3.connect(evil)
+        conn.execute(extra)
+        conn.commit()
+        conn.close()
+        with pytest.raises(backup.BackupError) as info:
+            backup.restore(db_path, evil)
+        assert "不是自评通的备份" in info.value.message
+    assert len(reports_in(db_path)) == 2 and not list(tmp_path.glob("reports.sqlite3.before-restore-*"))
