@@ -200,12 +200,13 @@ def _check_projects(finance, out: _Collector):
         label = f"项目“{project.name}”" if project.name else f"第{index + 1}个项目"
         if _blank(project.name):
             out.error(f"{base}.name", f"第{index + 1}个项目未填写项目名称")
-        if project.initial is not None and project.full_year is not None:
-            expected = project.initial + (project.adjustment or ZERO)
+        # An adjustment left blank is "not filled", not 0: many 决算 tables print no 调整数 column.
+        if project.initial is not None and project.full_year is not None and project.adjustment is not None:
+            expected = project.initial + project.adjustment
             if abs(expected - project.full_year) > TOLERANCE:
                 out.error(f"{base}.full_year",
                           f"{label}全年预算数{_fmt(project.full_year)}应等于年初预算数{_fmt(project.initial)}"
-                          f"＋调整数{_fmt(project.adjustment or ZERO)}＝{_fmt(expected)}万元")
+                          f"＋调整数{_fmt(project.adjustment)}＝{_fmt(expected)}万元")
         if project.executed is not None and project.full_year is not None:
             if project.executed > project.full_year + TOLERANCE:
                 out.error(f"{base}.executed",

@@ -387,3 +387,23 @@ def test_indicator_values_are_printed_as_entered_in_the_tables():
     assert flat.count("部门整体支出控制数≤9721.35万元9692.786137万元") == 1
     assert "三公经费支出≤13.5万元12.139371万元" in flat
     assert "9692.79万元" not in flat and "12.14万元" not in flat
+
+
+# --- no false alarms on correct real-world reports ----------------------------------------
+
+def _check_variant(capsys, tmp_path, data: dict) -> tuple[int, dict]:
+    path = tmp_path / "variant.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    rc, out, _err = cli(capsys, "check", path, "--json")
+    return rc, json.loads(out)
+
+
+def test_project_without_adjustment_column_is_not_an_error(capsys, tmp_path):
+    """Many 决算 tables have no 调整数 column: initial 2950, full-year 3136.35, adjustment not filled."""
+    data = unseen_dict("a_generic_county_veterans_3_institutions")
+    data["finance"]["projects"][0]["adjustment"] = None
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert rc == 0 and result["errors"] == [], result
+    data["finance"]["projects"][0]["adjustment"] = "186.3"  # filled, and 0.05 short: still an error
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert rc == 1 and [e["path"] for e in result["errors"]] == ["finance.projects[0].full_year"]
