@@ -111,6 +111,9 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def make_private_dir(folder: Path) -> None:
+    """Create ``folder`` owner-only; a folder that already exists (the clerk's own) is left as it is."""
+    if folder.is_dir():
+        return
     folder.mkdir(parents=True, exist_ok=True)
     try:
         os.chmod(folder, 0o700)

@@ -367,3 +367,13 @@ def test_restore_refuses_a_file_with_foreign_triggers_or_tables(db_path, tmp_pat
             backup.restore(db_path, evil)
         assert "不是自评通的备份" in info.value.message
     assert len(reports_in(db_path)) == 2 and not list(tmp_path.glob("reports.sqlite3.before-restore-*"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_an_existing_folder_of_the_clerk_keeps_its_permissions(tmp_path):
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    folder.chmod(0o755)
+    Store(folder / "reports.sqlite3").close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    assert stat.S_IMODE((folder / "reports.sqlite3").stat().st_mode) == 0o600
