@@ -12,15 +12,15 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QMessageBox, QPushButton, QStyledItemDelegate, QTableView, QToolTip,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMenu, QMessageBox, QPushButton, QScrollArea, QStyledItemDelegate, QTableView, QToolTip,
                                QVBoxLayout, QWidget)
 
 from models.money import NumberError
 
 from . import theme
 from .fields import (ENUM_LABELS, GLOSSARY, NUMERIC_KINDS, display, edit_text, enum_label, field_meta,
-                     parse_for_kind)
+                     parse_for_kind, strip_list_number)
 from .session import ReportSession, path_text
 
 EDIT_ROLE = Qt.ItemDataRole.EditRole
@@ -42,6 +42,8 @@ class Column:
     total: bool = False         # summed in the 合计 row
     enabled: Callable[[Any], bool] | None = None      # e.g. band only for qualitative indicators
     cell_tooltip: Callable[[Any, int], str] | None = None  # e.g. the rule behind an auto score
+    strip_numbering: bool = False  # a list the report numbers itself: "1、…" typed or pasted loses its "1、"
+    places: int | None = None      # fixed decimals shown (weights: 10.00 beside 16.67), None = as typed
 
     @property
     def numeric(self) -> bool:
@@ -302,7 +304,10 @@ class RowsModel(QAbstractTableModel):
             if text in ("否", "", "false", "False", "0", "N", "n", "×"):
                 return False
             raise NumberError(f"{spec.header}应填“是”或“否”")
-        return parse_for_kind(spec.kind, value, spec.header)
+        parsed = parse_for_kind(spec.kind, value, spec.header)
+        if spec.strip_numbering and isinstance(parsed, str):
+            parsed = strip_list_number(parsed)
+        return parsed
 
     def setData(self, index: QModelIndex, value, role: int = EDIT_ROLE) -> bool:
         if not index.isValid() or self.is_totals_row(index.row()):
@@ -325,6 +330,16 @@ class RowsModel(QAbstractTableModel):
         if spec.kind == "text" and parsed == "" and self.session.get(path) is None:
             return True  # leaving an empty cell empty is not an edit
         self.session.set_value(path, parsed, f"修改“{spec.header}”")
+        return True
+
+    def row_is_empty(self, row: int) -> bool:
+        """Nothing typed in the row's editable cells (a new row's preset kind or level does not count)."""
+        for col, spec in enumerate(self.columns):
+            if not spec.editable or spec.kind in ("bool", "enum"):
+                continue
+            value = self.value(row, col)
+            if value is not None and value != "":
+                return False
         return True
 
     def insert_row(self, at: int) -> int:
@@ -482,6 +497,11 @@ class CellDelegate(QStyledItemDelegate):
             combo.addItem("", None)
             for code in spec.values:
                 combo.addItem(spec.labels.get(code, code), code)
+            # a choice is the whole edit: take it at once (not only when the cell is left)
+            combo.activated.connect(lambda _i, c=combo: self._combo_chosen(c))
+            if getattr(self.view, "edit_trigger", None) in (QAbstractItemView.EditTrigger.DoubleClicked,
+                                                            QAbstractItemView.EditTrigger.SelectedClicked):
+                QTimer.singleShot(0, combo.showPopup)  # a click on the cell opens the list, not a closed box
             return combo
         editor = QLineEdit(parent)
         editor.setFrame(False)
@@ -490,6 +510,10 @@ class CellDelegate(QStyledItemDelegate):
             editor.setFont(theme.number_font(QGuiApplication.font()))
         editor.installEventFilter(self)
         return editor
+
+    def _combo_chosen(self, combo: QComboBox):
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
 
     def setEditorData(self, editor, index):
         if isinstance(editor, QComboBox):
@@ -524,7 +548,7 @@ class CellDelegate(QStyledItemDelegate):
                     QToolTip.showText(editor.mapToGlobal(QPoint(0, editor.height())), self.last_refusal, editor)
                     return True
                 self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
-                self.view.move_cursor(1, 0)
+                self.view.enter_down()
                 return True
             if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not event.modifiers():
                 # Excel: arrows leave the cell and move, the typed value kept
@@ -548,6 +572,7 @@ class SheetView(QTableView):
         super().__init__(parent)
         self.max_visible_rows = max_visible_rows
         self.lines = lines  # rows of long texts (indicator names) are two lines tall, wrapped
+        self.fresh_row: tuple[int, int] | None = None  # (row, undo index) of the line Enter opened
         self.setModel(model)
         self.setItemDelegate(CellDelegate(self))
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -567,6 +592,12 @@ class SheetView(QTableView):
     def model(self) -> RowsModel:  # type: ignore[override]
         return super().model()
 
+    def edit(self, index, trigger=None, event=None):  # type: ignore[override]
+        if trigger is None:
+            return super().edit(index)
+        self.edit_trigger = trigger  # the delegate opens a choice list at once when the cell was clicked
+        return super().edit(index, trigger, event)
+
     def apply_widths(self):
         header = self.horizontalHeader()
         metrics = self.fontMetrics()
@@ -576,6 +607,9 @@ class SheetView(QTableView):
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
                 width = max(metrics.horizontalAdvance("8") * spec.width + 12,
                             metrics.horizontalAdvance(spec.header) + 18)
+                if spec.kind == "enum" and spec.values:  # "满意度指标" on one line, the list's arrow beside it
+                    width = max(width, max(metrics.horizontalAdvance(spec.labels.get(v, v)) for v in spec.values)
+                                + 34)
                 self.setColumnWidth(col, width)
             else:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
@@ -602,6 +636,59 @@ class SheetView(QTableView):
         col = min(max(current.column() + dcol, 0), self.model().columnCount() - 1)
         self.setCurrentIndex(self.model().index(row, col))
 
+    def enter_down(self):
+        """Enter moves down. In a one-column list (职责, 内设机构) Enter on the last filled line opens the
+        next line, as Word's numbered list does: otherwise the next item typed would overwrite this one.
+        The new line is dropped again if it is left empty (see ``drop_fresh_row``)."""
+        model, current = self.model(), self.currentIndex()
+        if (current.isValid() and model.can_add and current.row() == model._count - 1
+                and len([c for c in model.columns if c.editable]) == 1 and not model.row_is_empty(current.row())):
+            at = model.insert_row(model._count)
+            self.fresh_row = (at, model.session.undo_stack.index())
+            self.setCurrentIndex(model.index(at, current.column()))
+            self.reveal_current()
+            return
+        self.move_cursor(1, 0)
+
+    def drop_fresh_row(self) -> bool:
+        """Take back the line Enter opened when nothing was typed in it (and nothing else done since)."""
+        fresh, self.fresh_row = self.fresh_row, None
+        if fresh is None:
+            return False
+        model = self.model()
+        row, command = fresh
+        session = model.session
+        if row != model._count - 1 or not model.row_is_empty(row) or session.undo_stack.index() != command:
+            return False
+        session.undo_quietly()
+        return True
+
+    def focusOutEvent(self, event):
+        focus = QApplication.focusWidget()
+        to_editor = focus not in (None, self) and focus.isVisible() and self.isAncestorOf(focus)  # a cell editor
+        elsewhere = event.reason() in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
+        if not to_editor and not elsewhere:  # (away to Excel to copy the next item: the line stays)
+            self.drop_fresh_row()
+        super().focusOutEvent(event)
+
+    def reveal_current(self):
+        """Scroll the step page so the current cell (a new row at the bottom) is in sight."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is None or area.widget() is None:
+            return
+
+        def show():
+            index = self.currentIndex()
+            if not index.isValid():
+                return
+            self.scrollTo(index)
+            rect = self.visualRect(index)
+            centre = self.viewport().mapTo(area.widget(), rect.center())
+            area.ensureVisible(centre.x(), centre.y(), 40, rect.height() + 40)
+        QTimer.singleShot(0, show)  # after the table has grown to its new height
+
     def keyPressEvent(self, event):
         key, mods = event.key(), event.modifiers()
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -612,7 +699,7 @@ class SheetView(QTableView):
             return
         if self.state() != QAbstractItemView.State.EditingState:
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods:
-                self.move_cursor(1, 0)
+                self.enter_down()
                 return
             if key == Qt.Key.Key_Delete and not mods:
                 self.clear_selection()
@@ -681,10 +768,16 @@ class SheetView(QTableView):
         if not model.can_add:
             return
         current = self.currentIndex()
+        if self.fresh_row is not None and current.isValid() and current.row() == self.fresh_row[0] \
+                and model.row_is_empty(current.row()):
+            self.fresh_row = None  # the empty line Enter opened is the new row
+            self.setFocus()
+            return
         at = current.row() + 1 if current.isValid() and current.row() < model._count else model._count
         at = model.insert_row(at)
         self.setCurrentIndex(model.index(at, 0))
         self.setFocus()
+        self.reveal_current()
 
     def remove_selected_rows(self):
         model = self.model()
@@ -741,7 +834,9 @@ class TableSection(QWidget):
         bar = QHBoxLayout()
         bar.setSpacing(6)
         self.buttons: dict[str, QPushButton] = {}
-        if model.can_add:
+        # a detail table (a project's goals) has no rows until its master row is chosen: the buttons are
+        # there from the start and enabled while there is a list to add to
+        if model.fixed_rows is None and model.new_row is not None:
             for key, text, slot, tip in (("add", add_text, self.view.add_row, "在当前行下方新增一行（Insert）"),
                                          ("remove", "删除", self._confirm_remove, "删除所选行（Ctrl+Delete），可撤销"),
                                          ("up", "上移", lambda: self.view.move_selected(-1), "把当前行上移"),
@@ -772,6 +867,13 @@ class TableSection(QWidget):
         layout.addWidget(self.refusal)
         self.view.refusal.connect(self._show_refusal)
         model.session.changed.connect(lambda _c: self.refusal.hide())
+        model.modelReset.connect(self._enable_buttons)
+        self._enable_buttons()
+
+    def _enable_buttons(self):
+        for key in ("add", "remove", "up", "down", "paste"):
+            if key in self.buttons:
+                self.buttons[key].setEnabled(self.model.list_path is not None)
 
     def _show_refusal(self, message: str):
         self.refusal.setText("✖ " + message)

@@ -1,0 +1,139 @@
+"""Frictions a new clerk met typing seed 004 (长沙市天心区 2019) from its paper copy, each driven
+through the widgets offscreen: the fix must hold."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent, QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox
+
+from test_ui_wizard import cell_editor, column_of, fill_cell, fill_line, qapp_cls, type_text, window  # noqa: F401
+
+UNIT = "长沙市天心区退役军人事务局"
+
+
+def new_report(win):
+    report_id = win.create_report(UNIT, 2019, "hunan")
+    assert win.editor is not None
+    return report_id
+
+
+def leave(view):
+    QApplication.sendEvent(view, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.OtherFocusReason))
+
+
+def test_project_goals_can_be_added_with_the_button(qtbot, window):
+    new_report(window)
+    page = window.editor.page_list[1]
+    window.editor.show_step(1)
+    goals = page.goals
+    assert "add" in goals.buttons                       # the button exists before a project is chosen …
+    assert not goals.buttons["add"].isEnabled()         # … but there is no list to add to yet
+    qtbot.mouseClick(page.projects.buttons["add"], Qt.MouseButton.LeftButton)
+    fill_cell(qtbot, page.projects.view, 0, 0, "优抚对象医疗补助")
+    page.projects.view.setCurrentIndex(page.projects.model.index(0, 0))
+    assert goals.buttons["add"].isEnabled()
+    qtbot.mouseClick(goals.buttons["add"], Qt.MouseButton.LeftButton)
+    fill_cell(qtbot, goals.view, 0, column_of(goals.model, "text"), "及时发放")
+    project = window.session.report.finance.projects[0]
+    assert [g.text for g in project.goals] == ["及时发放"]
+
+
+def test_pasted_numbered_duties_lose_their_numbers(qtbot, window):
+    new_report(window)
+    functions = window.editor.page_list[0].functions
+    QGuiApplication.clipboard().setText("1、贯彻执行党和国家关于退役军人的政策法规。\n"
+                                        "10、指导并监督检查退役军人相关法律法规的落实;\n"
+                                        "（三）完成区委、区政府交办的其他任务。\n"
+                                        "1.5亿元资金按时拨付。\n")
+    qtbot.mouseClick(functions.buttons["paste"], Qt.MouseButton.LeftButton)
+    assert window.session.report.unit.functions == [
+        "贯彻执行党和国家关于退役军人的政策法规。", "指导并监督检查退役军人相关法律法规的落实;",
+        "完成区委、区政府交办的其他任务。", "1.5亿元资金按时拨付。"]
+    # typed into a cell, too
+    fill_cell(qtbot, functions.view, 0, 0, "2、负责移交安置工作")
+    assert window.session.report.unit.functions[0] == "负责移交安置工作"
+
+
+def test_enter_on_the_last_line_opens_the_next_one(qtbot, window):
+    new_report(window)
+    departments = window.editor.page_list[0].departments
+    view = departments.view
+
+    def type_line(name):
+        QTest.keyClick(view, Qt.Key.Key_F2)
+        qtbot.waitUntil(lambda: cell_editor(view) is not None, timeout=2000)
+        type_text(cell_editor(view), name)
+        QTest.keyClick(cell_editor(view), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: cell_editor(view) is None, timeout=2000)
+
+    qtbot.mouseClick(departments.buttons["add"], Qt.MouseButton.LeftButton)
+    type_line("办公室")
+    assert window.session.report.unit.departments == ["办公室", ""]   # Enter opened the next line
+    assert view.currentIndex().row() == 1
+    # 新增 while on that empty line uses it rather than adding another
+    qtbot.mouseClick(departments.buttons["add"], Qt.MouseButton.LeftButton)
+    assert window.session.report.unit.departments == ["办公室", ""]
+    type_line("移交安置就业创业科")                        # the next name goes there: nothing overwritten
+    assert window.session.report.unit.departments == ["办公室", "移交安置就业创业科", ""]
+    QTest.keyClick(view, Qt.Key.Key_Return)              # Enter on the empty line itself: no further line
+    assert len(window.session.report.unit.departments) == 3
+    QTest.keyClick(view, Qt.Key.Key_Up)
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    leave(view)                                          # left empty: it goes away, without an undo note
+    assert window.session.report.unit.departments == ["办公室", "移交安置就业创业科"]
+    assert "已撤销" not in window.editor.status.text()
+    window.undo()                                        # the clerk's own last step is what undo takes back
+    assert window.session.report.unit.departments == ["办公室", ""]
+
+
+def test_a_choice_in_a_table_cell_counts_at_once(qtbot, window):
+    new_report(window)
+    editor = window.editor
+    page = editor.page_list[2]
+    page.add_from_library([{"level1": "产出指标", "level2": "时效指标", "name": "资金拨付时间",
+                            "kind": "qualitative", "target_text": "年度12月底前"}])
+    scoring = editor.page_list[3]
+    editor.show_step(3)
+    view = scoring.table.view
+    col = column_of(scoring.model, "band")
+    index = scoring.model.index(0, col)
+    view.setCurrentIndex(index)
+    QTest.keyClick(view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(cell_editor(view), QComboBox), timeout=2000)
+    combo = cell_editor(view)
+    choice = combo.findText("达成年度指标")
+    combo.setCurrentIndex(choice)                        # what a click in the opened list does
+    combo.activated.emit(choice)
+    assert window.session.report.evaluation.indicators[0].band == "achieved"
+    qtbot.waitUntil(lambda: cell_editor(view) is None, timeout=2000)
+    # the column is wide enough for its longest choice
+    metrics = view.fontMetrics()
+    assert view.columnWidth(col) >= metrics.horizontalAdvance("达成年度指标") + 20
+    level1 = page.table.view
+    assert level1.columnWidth(0) >= metrics.horizontalAdvance("满意度指标") + 20
+
+
+def test_undo_note_names_what_was_undone(qtbot, window):
+    new_report(window)
+    editor = window.editor
+    staffing = editor.page_list[0].binder.locate("unit.staffing.authorized_admin")
+    fill_line(staffing, "16")
+    assert window.session.report.unit.staffing.authorized_admin == 16
+    window.undo()
+    assert window.session.report.unit.staffing.authorized_admin is None
+    assert editor.status.text() == "已撤销：修改“行政编制”"
+
+
+def test_a_month_only_date_says_what_to_write(qtbot, window):
+    new_report(window)
+    field = window.editor.page_list[0].binder.locate("unit.established")
+    fill_line(field, "2019年3月")
+    assert window.session.report.unit.established is None
+    assert "要写到日，如 2019-03-01" in window.editor.status.text()
+    fill_line(field, "2019-03-01")
+    assert window.session.report.unit.established == "2019-03-01"
+    assert window.editor.status.text() == ""            # the refusal note goes once the entry is taken
+    fill_line(field, "2019年3月")
+    fill_line(field, "")                                 # emptied instead: no change, the note goes too
+    assert window.editor.status.text() == ""
