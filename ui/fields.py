@@ -105,6 +105,20 @@ def enum_label(attr: str, value) -> str:
     return ENUM_LABELS.get(attr, {}).get(value, str(value))
 
 
+# "1、" "2." "（三）" "(4)" "5．" at the start of a pasted line: the report numbers the list itself.
+# A digit right after "1." is a decimal ("1.5亿元…"), not a list number.
+_LIST_NUMBER = re.compile(r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|"
+                          r"[0-9]{1,3}\s*[、.．](?![0-9])|[一二三四五六七八九十]{1,3}\s*[、.．])\s*")
+
+
+def strip_list_number(text: str | None) -> str | None:
+    """"1、贯彻执行…" → "贯彻执行…" (lines copied from a numbered list in Word)."""
+    if not text:
+        return text
+    return _LIST_NUMBER.sub("", text, count=1)
+
+
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
 _DATE_FORMS = (re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"), re.compile(r"^(\d{4})(\d{2})(\d{2})$"))
 
 
@@ -119,6 +133,9 @@ def parse_date(text: str, what: str) -> str | None:
                 return _dt.date(int(match[1]), int(match[2]), int(match[3])).isoformat()
             except ValueError:
                 break
+    month = _YEAR_MONTH.match(raw)
+    if month and 1 <= int(month[2]) <= 12:
+        raise NumberError(f"{what}要写到日，如 {month[1]}-{int(month[2]):02d}-01；只知道年月的，可写在“单位概况”中")
     raise NumberError(f"{what}“{raw[:20]}”不是有效日期，请按 2024-03-15 或 2024年3月15日 填写")
 
 

@@ -52,8 +52,9 @@ def _labelled(title: str, widget: QWidget, hint: str = "") -> QWidget:
 
 
 def texts_table(session: ReportSession, path: tuple, header: str, tooltip: str, rows: int = 6,
-                lines: int = 1) -> TableSection:
-    model = RowsModel(session, path, [Column(attr=None, header=header, kind="text", tooltip=tooltip)],
+                lines: int = 1, numbered: bool = False) -> TableSection:
+    model = RowsModel(session, path, [Column(attr=None, header=header, kind="text", tooltip=tooltip,
+                                             strip_numbering=numbered)],
                       new_row=lambda: "")
     return TableSection(model, add_text="＋ 新增", max_visible_rows=rows, lines=lines)
 
@@ -97,8 +98,9 @@ class BasicPage(StepPage):
         self.add_section("单位概况", b.text(u + ("overview",), lines=3,
                                          placeholder="单位性质、规格、内设机构等概况（报告第一部分）"))
 
-        self.functions = texts_table(session, u + ("functions",), "主要职责（每条一行，不写序号）",
-                                     "报告“主要职责”部分，每一条职责一行", rows=10, lines=2)
+        self.functions = texts_table(session, u + ("functions",), "主要职责（每条一行，序号由程序自动编排）",
+                                     "报告“主要职责”部分，每一条职责一行；从Word粘贴时“1、”等序号会自动去掉",
+                                     rows=10, lines=2, numbered=True)
         self.tables.append(self.functions)
         self.add_section("主要职责", self.functions)
 
