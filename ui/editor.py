@@ -262,7 +262,7 @@ class Editor(QWidget):
         session.undo_stack.undoTextChanged.connect(lambda _t: self._undo_state())
         session.changed.connect(self._on_changed)
         session.saved.connect(self._on_saved)
-        session.refused.connect(lambda message: self.status.setText("✖ " + message))
+        session.refused.connect(lambda message: self.status.setText("✖ " + message if message else ""))
         self._undo_state()
         self.refresh()
         self.steps.setCurrentRow(0)
@@ -319,7 +319,10 @@ class Editor(QWidget):
     def _on_changed(self, change):
         self.refresh()
         stack = self.session.undo_stack
-        self.status.setText(f"已撤销：{stack.redoText()}" if change.undo else "")
+        if change.quiet:
+            return
+        # during QUndoStack.undo() the command being undone is still the stack's undo command
+        self.status.setText(f"已撤销：{stack.undoText()}" if change.undo else "")
         if change.undo and change.focus is not None:
             # show what undo changed back, so nothing happens out of sight
             QTimer.singleShot(0, lambda: self._reveal_quietly(change.focus))

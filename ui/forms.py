@@ -183,6 +183,8 @@ class Binder(QObject):
             self.refusal.emit(exc.message)
             self.session.refused.emit(exc.message)
             return
+        if bound.refused:
+            self.session.refused.emit("")  # the refused entry is gone: so is its note
         bound.refused = False
         widget.setModified(False)
         if bound.kind == "text" and value == "" and self.session.get(path) is None:

@@ -180,6 +180,7 @@ class Change:
     """What one command (or its undo) touched, for the views."""
     edits: list
     undo: bool
+    quiet: bool = False                            # an undo the program made itself (no "已撤销" note)
     structural: set = field(default_factory=set)   # list paths whose rows were added/removed/moved
     focus: Path | None = None                      # the field to show after undo/redo
 
@@ -200,6 +201,7 @@ class ReportSession(QObject):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(0)
         self._save_timer.timeout.connect(self.flush)
+        self._quiet = False
         self.derived = None
         self.problems: list = []
         self.problems_by_path: dict[str, list] = {}
@@ -247,6 +249,14 @@ class ReportSession(QObject):
         if source != target and 0 <= source < len(rows) and 0 <= target < len(rows):
             self.push([MoveEdit(list_path, source, target)], text)
 
+    def undo_quietly(self):
+        """Undo the last step without telling the clerk (an empty line Enter opened is taken back)."""
+        self._quiet = True
+        try:
+            self.undo_stack.undo()
+        finally:
+            self._quiet = False
+
     def push(self, edits: list, text: str):
         self.undo_stack.push(EditCommand(self, edits, text))
 
@@ -254,7 +264,7 @@ class ReportSession(QObject):
         for edit in edits:
             self._pending |= edit.parts()
         self.recompute()
-        change = Change(edits, undo)
+        change = Change(edits, undo, quiet=self._quiet)
         for edit in edits:
             if edit.list_path is not None:
                 change.structural.add(tuple(edit.list_path))
