@@ -329,6 +329,15 @@ class Store:
         self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
         event.listen(self.engine, "connect", _set_read_only_pragmas)
 
+    def backup_if_due(self):
+        """The day's backup if none was taken today (for a program left open past midnight)."""
+        if self.read_only:
+            return None
+        try:
+            return backups.daily_backup(self.path)
+        except (OSError, sqlite3.Error):  # a backup that fails must not stop the clerk's work
+            return None
+
     def _release(self):
         if self._locked:
             self._locked = False

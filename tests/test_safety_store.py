@@ -377,3 +377,17 @@ def test_an_existing_folder_of_the_clerk_keeps_its_permissions(tmp_path):
     Store(folder / "reports.sqlite3").close()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o755
     assert stat.S_IMODE((folder / "reports.sqlite3").stat().st_mode) == 0o600
+
+
+def test_a_program_left_open_past_midnight_takes_the_new_day_s_backup(db_path):
+    import datetime as dt
+    two_report_db(db_path)
+    with Store(db_path) as store:
+        [today] = backup.list_backups(db_path)
+        # pretend that backup is yesterday's: renamed as the previous day's
+        yesterday = (today.created - dt.timedelta(days=1)).strftime("%Y%m%d-%H%M%S")
+        today.path.rename(today.path.with_name(f"reports-{yesterday}-daily.sqlite3"))
+        made = store.backup_if_due()
+        assert made is not None and backup.report_count(made) == 2
+        assert store.backup_if_due() is None
+    assert len(backup.list_backups(db_path)) == 2
