@@ -43,9 +43,10 @@ install_python_packages() {
   if [ ! -x "$venv/bin/python" ]; then
     "$(find_python)" -m venv "$venv"
   fi
-  local stamp="$venv/.zipingtong-installed"
+  # One stamp per set of extras, so that run.sh and test.sh do not undo each other's check.
+  local stamp="$venv/.zipingtong-installed-${EXTRAS:-base}"
   local want
-  want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-${EXTRAS}"
+  want="$(sha256sum < "$ROOT/pyproject.toml" | cut -c1-16)"
   if [ ! -f "$stamp" ] || ! grep -qx -- "$want" "$stamp"; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
     local spec="$ROOT"
