@@ -20,7 +20,8 @@ from models import backup
 
 
 def _when(info: backup.BackupInfo) -> str:
-    return info.created.strftime("%Y年%m月%d日 %H:%M")
+    moment = info.created  # (no CJK inside strftime: it goes through the C library's locale on Windows)
+    return f"{moment.year}年{moment.month:02d}月{moment.day:02d}日 {moment:%H:%M}"
 
 
 def _count(info: backup.BackupInfo) -> str:
