@@ -18,6 +18,7 @@ from .templates import load_template
 ERROR = "error"
 WARNING = "warning"
 TOLERANCE = Decimal("0.01")  # 万元: one hundred 元, what rounding in the source tables explains
+HALF_CENT = Decimal("0.005")
 
 STEPS = ("基本情况", "收支情况", "绩效指标", "自评评分", "报告与导出")
 _SCORING_FIELDS = ("score_override", "deviation", "band", "override_reason", "over_achievement_confirmed")
@@ -62,6 +63,13 @@ def _fmt(value: Decimal) -> str:
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     present = [v for v in values if v is not None]
     return sum(present, ZERO) if present else None
+
+
+def _rounding_tolerance(*groups: Iterable[Decimal | None]) -> Decimal:
+    """How far rows may miss their total by rounding alone: each row printed to 2 decimals (万元
+    rounded from 元) may be half a cent off, and so may the total; never less than TOLERANCE."""
+    terms = sum(1 for group in groups for value in group if value is not None)
+    return max(TOLERANCE, HALF_CENT * (terms + 1))
 
 
 def _blank(text: str | None) -> bool:
@@ -148,7 +156,11 @@ def _check_finance(report: Report, derived: Derived, template, out: _Collector):
             out.error(f"{base}.{name}", f"请填写年度资金总额的{label}（万元）")
 
     source_total = budget.by_source.total()
-    if source_total is not None and budget.full_year is not None and abs(source_total - budget.full_year) > TOLERANCE:
+    source = budget.by_source
+    source_tolerance = _rounding_tolerance((source.general_public, source.gov_fund, source.special_non_tax,
+                                            source.other))
+    if source_total is not None and budget.full_year is not None and \
+            abs(source_total - budget.full_year) > source_tolerance:
         out.error(f"{base}.by_source.general_public",
                   f"按收入性质分合计{_fmt(source_total)}万元与全年预算数{_fmt(budget.full_year)}万元不一致"
                   f"（差{_fmt(abs(source_total - budget.full_year))}）")
@@ -183,12 +195,14 @@ def _check_institution_rows(finance, out: _Collector):
     rows = finance.expenditure
     if rows:
         basic_rows = _sum(_sum((row.personnel, row.public_use)) for row in rows)
-        if basic_rows is not None and nature.basic is not None and abs(basic_rows - nature.basic) > TOLERANCE:
+        basic_tolerance = _rounding_tolerance((row.personnel for row in rows), (row.public_use for row in rows))
+        if basic_rows is not None and nature.basic is not None and abs(basic_rows - nature.basic) > basic_tolerance:
             out.error("finance.expenditure[0].personnel",
                       f"各机构人员经费＋公用经费合计{_fmt(basic_rows)}万元，与基本支出{_fmt(nature.basic)}万元不一致"
                       f"（差{_fmt(abs(basic_rows - nature.basic))}）")
         project_rows = _sum(row.project for row in rows)
-        if project_rows is not None and nature.project is not None and abs(project_rows - nature.project) > TOLERANCE:
+        if project_rows is not None and nature.project is not None and \
+                abs(project_rows - nature.project) > _rounding_tolerance(row.project for row in rows):
             out.error("finance.expenditure[0].project",
                       f"各机构项目支出合计{_fmt(project_rows)}万元，与项目支出{_fmt(nature.project)}万元不一致"
                       f"（差{_fmt(abs(project_rows - nature.project))}）")
@@ -240,7 +254,8 @@ def _check_three_public(finance, out: _Collector):
         for item in THREE_PUBLIC_ITEMS:
             total = getattr(three, item).final
             row_sum = _sum(getattr(row, item) for row in rows)
-            if total is not None and row_sum is not None and abs(total - row_sum) > TOLERANCE:
+            if total is not None and row_sum is not None and \
+                    abs(total - row_sum) > _rounding_tolerance(getattr(row, item) for row in rows):
                 out.error(f"finance.three_public.by_institution[0].{item}",
                           f"各机构“{_three_public_label(item)}”合计{_fmt(row_sum)}万元，与三公经费决算数"
                           f"{_fmt(total)}万元不一致")

@@ -407,3 +407,34 @@ def test_project_without_adjustment_column_is_not_an_error(capsys, tmp_path):
     data["finance"]["projects"][0]["adjustment"] = "186.3"  # filled, and 0.05 short: still an error
     rc, result = _check_variant(capsys, tmp_path, data)
     assert rc == 1 and [e["path"] for e in result["errors"]] == ["finance.projects[0].full_year"]
+
+
+def test_rows_rounded_to_two_decimals_may_miss_their_total_by_rounding(capsys, tmp_path):
+    """决算 tables print each institution's figure rounded from 元 to 0.01万元, and the total rounded
+    from the exact sum: six rows each 0.004 low (398.584 → 398.58 …) print 714.21 against a total of
+    714.23 (exact 714.234). Correct and consistent: no error. A real gap of 0.1 still is one."""
+    data = unseen_dict("a_generic_county_veterans_3_institutions")
+    rows = data["finance"]["expenditure"]
+    printed = [("398.58", "26.77", "6167.52"), ("152.30", "18.25", "1204.86"), ("86.91", "31.40", "1606.16")]
+    for row, (personnel, public_use, project) in zip(rows, printed):
+        row.update(personnel=personnel, public_use=public_use, project=project)
+    budget = data["finance"]["overall_budget"]
+    budget["by_nature"] = {"basic": "714.23", "project": "8978.55"}  # exact 714.234 and 8978.552
+    budget["executed"] = "9692.78"
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert rc == 0 and result["errors"] == [], result
+    rows[0]["personnel"] = "398.48"
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert [e["path"] for e in result["errors"]] == ["finance.expenditure[0].personnel"]
+    assert "714.11" in result["errors"][0]["message"]
+
+
+def test_three_public_rows_rounded_to_two_decimals(capsys, tmp_path):
+    """公务接待 exactly 3.215 + 0.595 + 0.405 = 4.215, the total typed exactly, the institutions' rows
+    printed rounded: 3.22 + 0.60 + 0.41 = 4.23, 0.015 off by rounding alone."""
+    data = unseen_dict("a_generic_county_veterans_3_institutions")
+    for row, value in zip(data["finance"]["three_public"]["by_institution"], ("3.22", "0.60", "0.41")):
+        row["reception"] = value
+    data["finance"]["three_public"]["reception"]["final"] = "4.215"
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert rc == 0 and result["errors"] == [], result
