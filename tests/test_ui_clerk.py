@@ -137,3 +137,22 @@ def test_a_month_only_date_says_what_to_write(qtbot, window):
     fill_line(field, "2019年3月")
     fill_line(field, "")                                 # emptied instead: no change, the note goes too
     assert window.editor.status.text() == ""
+
+
+def test_file_dialogs_have_no_english(qtbot, tmp_path):
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel
+
+    from ui.dialogs import file_dialog, folder_dialog
+    for dialog in (folder_dialog(None, "选择导出位置（如U盘）", str(tmp_path)),
+                   file_dialog(None, "导入提交包或数据文件", str(tmp_path), "提交包或数据文件 (*.zip *.json)")):
+        qtbot.addWidget(dialog)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)  # Qt's own dialog, as on Linux
+        dialog.show()
+        texts = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
+                 if w.isVisible()] + [w.toolTip() for w in dialog.findChildren(QAbstractButton) if w.isVisible()]
+        english = [t for t in texts if re.search(r"[A-Za-z]{3,}", t.replace("&", ""))]
+        assert not english, english
+        assert dialog.labelText(QFileDialog.DialogLabel.LookIn) == "查找范围："
+        dialog.close()

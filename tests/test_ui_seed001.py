@@ -9,7 +9,7 @@ import zipfile
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
 
 from conftest import normalized, seed_dict
 from test_ui_wizard import (choose, column_of, fill_cell, fill_line, fill_text, qapp_cls, type_text,  # noqa: F401
@@ -164,7 +164,7 @@ def test_fill_seed_001_through_the_widgets_and_export(qtbot, window, tmp_path, m
     assert not finish.export_button.isEnabled()
     out = tmp_path / "u盘"
     out.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    monkeypatch.setattr("ui.finish.choose_folder", lambda *a, **k: str(out))
     qtbot.mouseClick(finish.draft_button, Qt.MouseButton.LeftButton)
     assert finish.open_folder.isVisible() and "已导出到" in finish.result.text()
     packages = list(out.glob("*.zip"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
 from models.paths import APP_TITLE
 
@@ -217,8 +217,9 @@ class MainWindow(QMainWindow):
 
     def import_file(self):
         settings = app_settings()
-        path, _filter = QFileDialog.getOpenFileName(self, "导入提交包或数据文件", settings.value("import/last_folder", ""),
-                                                    "提交包或数据文件 (*.zip *.json);;所有文件 (*)")
+        from .dialogs import choose_file
+        path = choose_file(self, "导入提交包或数据文件", settings.value("import/last_folder", ""),
+                           "提交包或数据文件 (*.zip *.json);;所有文件 (*)")
         if not path:
             return None
         settings.setValue("import/last_folder", str(Path(path).parent))

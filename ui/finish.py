@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QTextBrowser, QVBoxLayout, QWidget)
 
 from models.checks import ERROR, STEPS, step_of
@@ -14,6 +14,7 @@ from models.money import format_percent, trim
 from models.report import NARRATIVE_SECTIONS
 from models.templates import load_template
 
+from .dialogs import choose_folder
 from .fields import display
 from .forms import StepPage
 from .session import ReportSession
@@ -191,7 +192,7 @@ class FinishPage(StepPage):
         self.commit()
         settings = app_settings()
         start = settings.value("export/last_folder", "") or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "选择导出位置（如U盘）", start)
+        folder = choose_folder(self, "选择导出位置（如U盘）", start)
         if not folder:
             return None
         settings.setValue("export/last_folder", folder)
