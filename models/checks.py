@@ -191,8 +191,11 @@ def _check_finance(report: Report, derived: Derived, template, out: _Collector):
 
 
 def _check_institution_rows(finance, out: _Collector):
-    nature = finance.overall_budget.by_nature
+    budget = finance.overall_budget
+    nature = budget.by_nature
     rows = finance.expenditure
+    if rows and _nature_is_budget_split(budget, rows):
+        return
     if rows:
         basic_rows = _sum(_sum((row.personnel, row.public_use)) for row in rows)
         basic_tolerance = _rounding_tolerance((row.personnel for row in rows), (row.public_use for row in rows))
@@ -206,6 +209,20 @@ def _check_institution_rows(finance, out: _Collector):
             out.error("finance.expenditure[0].project",
                       f"各机构项目支出合计{_fmt(project_rows)}万元，与项目支出{_fmt(nature.project)}万元不一致"
                       f"（差{_fmt(abs(project_rows - nature.project))}）")
+
+
+def _nature_is_budget_split(budget, rows) -> bool:
+    """附件3 prints 按支出性质分 inside 年度预算申请, and many reports split the full-year budget there
+    (by_nature adds up to full_year, not executed; a warning says so). The institutions' spending rows
+    then add up to what was executed and cannot match by_nature item by item: no error for that."""
+    nature = budget.by_nature
+    if nature.basic is None or nature.project is None or budget.executed is None:
+        return False
+    if abs(nature.basic + nature.project - budget.executed) <= TOLERANCE:
+        return False
+    spent = _sum(_sum((row.personnel, row.public_use, row.project)) for row in rows)
+    tolerance = _rounding_tolerance(*((row.personnel, row.public_use, row.project) for row in rows))
+    return spent is not None and abs(spent - budget.executed) <= tolerance
 
 
 def _check_projects(finance, out: _Collector):

@@ -438,3 +438,18 @@ def test_three_public_rows_rounded_to_two_decimals(capsys, tmp_path):
     data["finance"]["three_public"]["reception"]["final"] = "4.215"
     rc, result = _check_variant(capsys, tmp_path, data)
     assert rc == 0 and result["errors"] == [], result
+
+
+def test_by_nature_as_budget_split_is_not_an_error_against_spending_rows(capsys, tmp_path):
+    """Hunan's 附件3 prints 按支出性质分 in the 年度预算申请 block: many units split the full-year budget
+    there (720.5 + 9000.85 = 9721.35), while the institutions' rows are what was spent (= executed).
+    Both tables are right: a warning about by_nature, no error on the rows."""
+    data = unseen_dict("a_generic_county_veterans_3_institutions")
+    data["finance"]["overall_budget"]["by_nature"] = {"basic": "720.5", "project": "9000.85"}
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert rc == 0 and result["errors"] == [], result
+    assert [w["path"] for w in result["warnings"]] == ["finance.overall_budget.by_nature.project"]
+    # rows that match neither the by_nature split nor the executed total are still an error
+    data["finance"]["expenditure"][2]["project"] = "1506.162362"
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert rc == 1 and "finance.expenditure[0].project" in [e["path"] for e in result["errors"]]
