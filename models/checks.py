@@ -362,7 +362,9 @@ def _check_indicator(index, indicator, result, template, task_numbers, out: _Col
         elif indicator.score_override is not None and indicator.weight is not None:
             low, high, name = template.qualitative_band(indicator.band)
             share = indicator.score_override * HUNDRED / indicator.weight if indicator.weight else ZERO
-            inside = share <= high and (share > low or (low == 0 and share >= 0))
+            # 财预〔2020〕10号 gives the bands as 100–80 %（含）, 80–60 %（含）, 60–0 %: a band's lower
+            # edge belongs to it, and the shared edges are accepted for either neighbouring band
+            inside = low <= share <= high
             if not inside:
                 out.error(f"{base}.score_override",
                           f"{label}选了“{name}”档，得分应在分值的{trim(low)}%–{trim(high)}%之间"

@@ -453,3 +453,17 @@ def test_by_nature_as_budget_split_is_not_an_error_against_spending_rows(capsys,
     data["finance"]["expenditure"][2]["project"] = "1506.162362"
     rc, result = _check_variant(capsys, tmp_path, data)
     assert rc == 1 and "finance.expenditure[0].project" in [e["path"] for e in result["errors"]]
+
+
+def test_qualitative_score_on_the_lower_edge_of_its_band(capsys, tmp_path):
+    """10号: 达成年度指标 100–80 %（含）. i8 (weight 4) achieved with 3.2 = 80 % is inside its band."""
+    data = unseen_dict("a_generic_county_veterans_3_institutions")
+    indicator = data["evaluation"]["indicators"][7]
+    assert indicator["id"] == "i8" and indicator["band"] == "achieved" and indicator["weight"] == "4"
+    indicator.update(score_override="3.2", deviation="个别服务站档案管理不够规范；下一年度开展专项整改。")
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert rc == 0 and result["errors"] == [], result
+    assert result["derived"]["indicator_score_total"] == "87.43"  # 88.23 − 0.8
+    indicator["score_override"] = "3.1"  # 77.5 %: below the band
+    rc, result = _check_variant(capsys, tmp_path, data)
+    assert [e["path"] for e in result["errors"]] == ["evaluation.indicators[7].score_override"]
