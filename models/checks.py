@@ -352,7 +352,7 @@ def _check_indicator(index, indicator, result, template, task_numbers, out: _Col
                     out.warning(f"{base}.{name}", f"{label}的百分比{trim(value)}%超过100%，请核对")
         if indicator.level1 == "成本指标" and (indicator.direction or ">=") == ">=":
             out.warning(f"{base}.direction", f"{label}是成本指标，通常应为反向（≤）指标")
-        if result.over_achieved and not indicator.over_achievement_confirmed and not indicator.score_override:
+        if result.over_achieved and not indicator.over_achievement_confirmed and indicator.score_override is None:
             out.warning(f"{base}.actual",
                         f"{label}实际完成值超出年度指标值较多，可能指标值设置偏低（财预〔2020〕10号第十六条）："
                         "请确认，或手工调低得分并说明理由")

@@ -467,3 +467,18 @@ def test_qualitative_score_on_the_lower_edge_of_its_band(capsys, tmp_path):
     indicator["score_override"] = "3.1"  # 77.5 %: below the band
     rc, result = _check_variant(capsys, tmp_path, data)
     assert [e["path"] for e in result["errors"]] == ["evaluation.indicators[7].score_override"]
+
+
+def test_over_achievement_lowered_to_zero_by_hand_is_answered(capsys, tmp_path):
+    """The clerk may answer an over-achievement by lowering the score, down to 0 (a Decimal 0 is falsy)."""
+    data = unseen_dict("e_optional_rules")
+    indicator = data["evaluation"]["indicators"][3]
+    indicator.pop("over_achievement_confirmed")
+    indicator.update(score_override="0", override_reason="指标值设置明显偏低，按10号第十六条不得分",
+                     deviation="年度指标值设置偏低；下一年度按实际能力设置。")
+    path = tmp_path / "e0.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    rc, out, _err = cli(capsys, "check", path, "--json")
+    result = json.loads(out)
+    assert rc == 0 and result["warnings"] == [] and result["errors"] == [], result
+    assert result["derived"]["indicator_score_total"] == "61.13"  # 66.13 − 5
