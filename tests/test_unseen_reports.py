@@ -392,6 +392,8 @@ def test_indicator_values_are_printed_as_entered_in_the_tables():
 # --- no false alarms on correct real-world reports ----------------------------------------
 
 def _check_variant(capsys, tmp_path, data: dict) -> tuple[int, dict]:
+    """check --json of an edited fixture; its hand figures no longer apply, so they go."""
+    data = {key: value for key, value in data.items() if key != "derived"}
     path = tmp_path / "variant.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     rc, out, _err = cli(capsys, "check", path, "--json")
@@ -476,9 +478,6 @@ def test_over_achievement_lowered_to_zero_by_hand_is_answered(capsys, tmp_path):
     indicator.pop("over_achievement_confirmed")
     indicator.update(score_override="0", override_reason="指标值设置明显偏低，按10号第十六条不得分",
                      deviation="年度指标值设置偏低；下一年度按实际能力设置。")
-    path = tmp_path / "e0.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    rc, out, _err = cli(capsys, "check", path, "--json")
-    result = json.loads(out)
+    rc, result = _check_variant(capsys, tmp_path, data)
     assert rc == 0 and result["warnings"] == [] and result["errors"] == [], result
     assert result["derived"]["indicator_score_total"] == "61.13"  # 66.13 − 5
