@@ -120,8 +120,9 @@ class Binder(QObject):
         widget = FieldLineEdit(kind, self.parent_widget)
         if placeholder:
             widget.setPlaceholderText(placeholder)
-        if chars:
-            widget.setFixedWidth(widget.fontMetrics().horizontalAdvance("8") * chars + 24)
+        if chars:  # wide enough for the hint inside it, too ("留空用自动得分" was cut off)
+            widget.setFixedWidth(max(widget.fontMetrics().horizontalAdvance("8") * chars,
+                                     widget.fontMetrics().horizontalAdvance(placeholder) + 8) + 24)
         bound = Bound(widget, path, kind, what, tooltip if tooltip is not None else GLOSSARY.get(what, ""))
         widget.editingFinished.connect(lambda b=bound: self._commit_line(b))
         self.fields.append(bound)
@@ -334,7 +335,7 @@ def form_grid(rows: list[list[tuple[str, QWidget]]], parent=None, label_width: i
                 span = 2 * widest - 1
             grid.addWidget(widget, r, col + 1, 1, span)
             col += 2
-    for c in range(0, 6, 2):
+    for c in range(0, 2 * widest, 2):  # only the columns in use: a lone text box takes the whole line
         grid.setColumnStretch(c + 1, 1)
     return box
 

@@ -32,8 +32,8 @@ def _pair(*widgets) -> QWidget:
     layout = QHBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(12)
-    for widget in widgets:
-        layout.addWidget(widget, 1)
+    for widget in widgets:  # side by side, tops level even when one is taller
+        layout.addWidget(widget, 1, Qt.AlignmentFlag.AlignTop)
     return box
 
 
@@ -107,8 +107,9 @@ class BasicPage(StepPage):
         self.departments = texts_table(session, u + ("departments",), "内设机构", "单位的内设科室（股室）", rows=5)
         institutions = RowsModel(session, u + ("institutions",),
                                  [column(Institution, "name"), column(Institution, "kind", width=14)],
-                                 new_row=lambda: Institution(kind="本级" if not session.report.unit.institutions
-                                                             else "下属事业单位"))
+                                 new_row=lambda: Institution(kind="本级", name=session.report.unit.name)
+                                 if not session.report.unit.institutions  # the first one is the unit itself
+                                 else Institution(kind="下属事业单位"))
         self.institutions = TableSection(institutions, max_visible_rows=5)
         self.tables += [self.departments, self.institutions]
         self.add_section("内设机构与所属机构", _pair(_labelled("内设机构", self.departments),
