@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -9,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from models.money import ZERO, format_percent, round2, trim
+from models.money import ZERO, NumberError, format_percent, parse_decimal, round2, trim
 from models.paths import resource_path
 from models.report import (BUDGET_EXECUTION_RULES, LEVEL1_NAMES, QUANTITATIVE_RULES, SATISFACTION_RULES, STATUSES,
                            Evaluator, Indicator)
@@ -37,6 +38,20 @@ def new_indicator(session: ReportSession, used: set | None = None, **values) -> 
     used.add(f"i{n}")
     values.setdefault("deviation", "")
     return Indicator(id=f"i{n}", **values)
+
+
+_PRINTED_TARGET = re.compile(r"^[≥≤=<>＜＞]?\s*([0-9]+(?:\.[0-9]+)?)\s*(.*)$")
+
+
+def target_number(text: str | None, unit: str | None) -> Decimal | None:
+    """The number in a library target such as "≥90%" or "≥1场" (its unit only after it), else None."""
+    match = _PRINTED_TARGET.match((text or "").strip())
+    if not match or match[2].strip() not in ("", (unit or "").strip()):
+        return None
+    try:
+        return parse_decimal(match[1], allow_negative=False)
+    except NumberError:
+        return None
 
 
 def load_library() -> list[dict]:
@@ -123,7 +138,7 @@ class IndicatorsPage(StepPage):
                        tooltip=GLOSSARY["实际完成值（文字）"]),
                 column(Indicator, "actual", header="完成数值", width=7, tooltip=GLOSSARY["实际完成值"],
                        enabled=lambda i: i.kind != "qualitative"),
-                column(Indicator, "weight", width=5)]
+                column(Indicator, "weight", width=5, places=2)]
         for spec in cols:
             spec.total = False
         self.model = RowsModel(session, ("evaluation", "indicators"), cols,
@@ -291,6 +306,8 @@ class IndicatorsPage(StepPage):
             indicator = new_indicator(self.session, used, level1=entry["level1"], level2=entry["level2"],
                                       name=entry["name"], kind=entry["kind"], direction=entry.get("direction"),
                                       unit=entry.get("unit") or None, target_text=entry.get("target_text") or None)
+            if indicator.kind == "quantitative":  # "≥90%" also gives the number the score is computed from
+                indicator.target = target_number(indicator.target_text, indicator.unit)
             edits.append(InsertEdit(("evaluation", "indicators"), start + n, indicator))
         self.session.push(edits, f"从指标库添加{len(entries)}项指标")
         self.table.view.select_cell(start, 2)
@@ -371,7 +388,7 @@ class ScoringPage(StepPage):
         auto_column = derived_column("自动得分", auto_of, GLOSSARY["自动得分"], width=7)
         auto_column.cell_tooltip = lambda row, index: "计分依据：" + rule_of(row, index)
         cols = [column(Indicator, "name", editable=False, width=0),
-                column(Indicator, "weight", editable=False, width=5),
+                column(Indicator, "weight", editable=False, width=5, places=2),
                 column(Indicator, "band", width=11, enabled=lambda i: i.kind == "qualitative"),
                 auto_column,
                 column(Indicator, "score_override", header="手工得分", width=7, tooltip=GLOSSARY["手工得分"]),

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBox
                                QMenu, QMessageBox, QPushButton, QScrollArea, QStyledItemDelegate, QTableView, QToolTip,
                                QVBoxLayout, QWidget)
 
-from models.money import NumberError
+from models.money import NumberError, format_decimal
 
 from . import theme
 from .fields import (ENUM_LABELS, GLOSSARY, NUMERIC_KINDS, display, edit_text, enum_label, field_meta,
@@ -189,6 +189,8 @@ class RowsModel(QAbstractTableModel):
             if isinstance(value, Decimal):
                 return display("money", value)
             return "" if value is None else str(value)
+        if spec.places is not None and isinstance(value, Decimal):
+            return format_decimal(value, places=spec.places)  # 10.00 under 16.67: the points line up
         return display(spec.kind, value)
 
     def cell_enabled(self, row: int, col: int) -> bool:
