@@ -31,6 +31,13 @@ def _p(text: str | None) -> str:
                    for line in text.split("\n") if line.strip())
 
 
+def _as_printed(text, number, unit) -> str:
+    """年度指标值 / 实际完成值 as the documents print them: the text, else the number with its unit."""
+    if text:
+        return text
+    return "" if number is None else f"{trim(number)}{unit or ''}"
+
+
 def _money(value) -> str:
     return display("money", value) or "—"
 
@@ -75,7 +82,9 @@ def preview_html(session: ReportSession) -> str:
             "<th>分值</th><th>得分</th></tr>"]
     for indicator, score in zip(report.evaluation.indicators, derived.indicator_scores):
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(v or ''))}</td>" for v in (
-            indicator.level1, indicator.level2, indicator.name, indicator.target_text, indicator.actual_text))
+            indicator.level1, indicator.level2, indicator.name,
+            _as_printed(indicator.target_text, indicator.target, indicator.unit),
+            _as_printed(indicator.actual_text, indicator.actual, indicator.unit)))
             + f"<td align='right'>{trim(indicator.weight) if indicator.weight is not None else ''}</td>"
             f"<td align='right'>{trim(score.score) if score.score is not None else ''}</td></tr>")
     total = "—" if derived.total_score is None else display("money", derived.total_score)
