@@ -2,6 +2,8 @@
 through the widgets offscreen: the fix must hold."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent, QGuiApplication
 from PySide6.QtTest import QTest
@@ -156,3 +158,58 @@ def test_file_dialogs_have_no_english(qtbot, tmp_path):
         assert not english, english
         assert dialog.labelText(QFileDialog.DialogLabel.LookIn) == "查找范围："
         dialog.close()
+
+
+def test_pages_use_their_width_and_line_up(qtbot, window):
+    new_report(window)
+    editor = window.editor
+    basic, finance, indicators, scoring = editor.page_list[:4]
+    # 年度总体目标: a lone text box runs the width of the page, not a third of it
+    editor.show_step(2)
+    expected = indicators.binder.locate("evaluation.overall_goal.expected")
+    assert expected.width() > indicators.viewport().width() * 0.7
+    # 内设机构 beside 机构: their buttons on one line, however many rows either table has
+    editor.show_step(0)
+    for name in ("办公室", "移交安置就业创业科", "双拥优抚褒扬科", "权益维护科"):
+        basic.departments.view.add_row()
+        fill_cell(qtbot, basic.departments.view, basic.departments.model._count - 1, 0, name)
+    left = basic.departments.buttons["add"].mapTo(basic.body, basic.departments.buttons["add"].rect().topLeft())
+    right = basic.institutions.buttons["add"].mapTo(basic.body, basic.institutions.buttons["add"].rect().topLeft())
+    assert left.y() == right.y()
+    # a short field is wide enough for the hint it shows
+    editor.show_step(3)
+    override = scoring.binder.locate("evaluation.budget_execution.score_override")
+    assert override.width() >= override.fontMetrics().horizontalAdvance(override.placeholderText()) + 16
+
+
+def test_first_institution_is_the_unit_and_library_targets_have_numbers(qtbot, window):
+    new_report(window)
+    editor = window.editor
+    institutions = editor.page_list[0].institutions
+    qtbot.mouseClick(institutions.buttons["add"], Qt.MouseButton.LeftButton)
+    first = window.session.report.unit.institutions[0]
+    assert (first.name, first.kind) == (UNIT, "本级")
+    page = editor.page_list[2]
+    page.add_from_library([{"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "优抚对象满意度",
+                            "kind": "quantitative", "direction": ">=", "unit": "%", "target_text": "≥90%"},
+                           {"level1": "产出指标", "level2": "数量指标", "name": "培训人次", "kind": "quantitative",
+                            "direction": ">=", "unit": "人次", "target_text": "约10000人次"}])
+    indicators = window.session.report.evaluation.indicators
+    assert indicators[0].target == Decimal("90") and indicators[0].target_text == "≥90%"
+    assert indicators[1].target is None                   # "约…": the clerk types the number
+    # weights line up on the decimal point; the preview prints the number typed for 实际完成值
+    page.model.setData(page.model.index(0, column_of(page.model, "weight")), "10")
+    page.model.setData(page.model.index(1, column_of(page.model, "weight")), "16.67")
+    page.model.setData(page.model.index(0, column_of(page.model, "actual")), "95")
+    weight = column_of(page.model, "weight")
+    assert [page.model.index(r, weight).data() for r in (0, 1)] == ["10.00", "16.67"]
+    finish = editor.page_list[4]
+    finish.refresh_preview()
+    assert "95%" in finish.preview.toPlainText()
+
+
+def test_start_page_without_reports_has_no_gaps(qtbot, window):
+    start = window.start
+    assert start.empty.isVisible()
+    gap = start.empty.geometry().top() - start.new_button.geometry().bottom()
+    assert gap < 40, gap

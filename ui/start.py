@@ -129,7 +129,7 @@ class StartPage(QWidget):
         self.empty = QLabel("还没有报告。点“新建报告…”开始，或“导入提交包或数据文件…”。", self)
         self.empty.setObjectName("hint")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)  # takes the table's room when there is no table: no gaps in between
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
