@@ -184,6 +184,10 @@ def _export_round_trip(capsys, tmp_path: Path, name: str) -> tuple[Path, dict]:
     rc, out, err = cli(capsys, "verify", package)
     assert rc == 0, err
     assert ("（草稿）" in out) == draft
+    rc, out, _err = cli(capsys, "check", package, "--json")  # the package checks as the file did
+    checked = json.loads(out)
+    assert rc == EXPECTED[name][0] and [e["path"] for e in checked["errors"]] == EXPECTED[name][1]
+    assert checked["derived"] == {key: unseen_dict(name)["derived"][key] for key in DERIVED_KEYS}
     rc, _out, err = cli(capsys, "import", package, "--db", second_db)
     assert rc == 0, err
 
