@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 MAX_PLACES = 6
 # Typed by clerks in paper forms to mean "nothing here": a number field must refuse them.
 PLACEHOLDERS = {"*", "—", "——", "-", "--", "/", "－", "／", "＊", "无", "空", "—-", "…", "x", "X"}
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)  # 0–9 only: \d alone takes any script's digits
+_GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 
 ZERO = Decimal(0)
@@ -87,7 +87,7 @@ def parse_count(value, *, what: str = "人数") -> int | None:
         raw = value.strip().translate(_FULLWIDTH)
         if raw == "":
             return None
-        if not re.fullmatch(r"\+?\d{1,9}", raw):
+        if not re.fullmatch(r"\+?\d{1,9}", raw, re.ASCII):
             raise NumberError(f"{what}应为不小于0的整数，“{_clip(value.strip())}”不是")
         number = int(raw)
     else:

@@ -61,3 +61,11 @@ def test_format_and_round():
     assert format_decimal(Decimal("9692.786137")) == "9,692.786137"
     assert round2(Decimal("9.995")) == Decimal("10.00")
     assert round2(Decimal("9.994")) == Decimal("9.99")
+
+
+@pytest.mark.parametrize("digits", ["١٢٣", "𝟏𝟎", "१२"])
+def test_only_ascii_digits_after_fullwidth_folding(digits):
+    with pytest.raises(NumberError):
+        parse_decimal(digits)
+    with pytest.raises(NumberError):
+        parse_count(digits)
