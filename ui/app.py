@@ -69,6 +69,12 @@ class MainWindow(QMainWindow):
         self.start.delete_requested.connect(self.delete_report)
         self.start.restore_requested.connect(self.restore_report)
         self.start.show_deleted.toggled.connect(lambda _on: self.refresh_list())
+        self.start.backup_button.clicked.connect(self.show_backups)
+        # A program left open past midnight still takes the day's backup.
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(3_600_000)
+        self._backup_timer.timeout.connect(lambda: self.store is not None and self.store.backup_if_due())
+        self._backup_timer.start()
 
         self.undo_action = QAction("撤销", self)
         self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
@@ -92,15 +98,31 @@ class MainWindow(QMainWindow):
 
     # --- store --------------------------------------------------------------------------
     def open_store(self) -> bool:
+        """Open the database after the start-up check (a damaged file is set aside, a backup offered)."""
         from models.paths import default_db_path
-        from models.store import Store, StoreError
-        try:
-            self.store = Store(self.db_path or default_db_path())
-        except StoreError as exc:
-            QMessageBox.critical(self, "无法打开数据库", str(exc))
+
+        from .recovery import open_store_with_recovery
+        self.store = open_store_with_recovery(self, self.db_path or default_db_path())
+        if self.store is None:
             return False
         self.refresh_list()
         return True
+
+    def show_backups(self):
+        from models.paths import default_db_path
+
+        from .recovery import RestoreDialog
+
+        def release():
+            self.close_report()
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+
+        dialog = RestoreDialog(self.db_path or default_db_path(), self, release=release)
+        dialog.exec()
+        if self.store is None:  # released for a restore: open whatever is in place now
+            self.open_store()
 
     def refresh_list(self, select_id: int | None = None):
         if self.store is None:

@@ -104,12 +104,15 @@ class StartPage(QWidget):
         self.import_button = QPushButton("导入提交包或数据文件…", self)
         self.delete_button = QPushButton("删除", self)
         self.restore_button = QPushButton("恢复", self)
+        self.backup_button = QPushButton("备份与恢复…", self)
+        self.backup_button.setToolTip("查看自动备份，立即备份，或把全部报告恢复到某次备份时的样子")
         self.show_deleted = QCheckBox("显示已删除的报告", self)
         for button in (self.new_button, self.carry_button, self.open_button, self.import_button, self.delete_button,
                        self.restore_button):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.show_deleted)
+        bar.addWidget(self.backup_button)
         layout.addLayout(bar)
 
         self.table = QTableWidget(0, len(COLUMNS), self)
