@@ -149,9 +149,20 @@ def _count(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
+def tidy_sum(value: Decimal) -> Decimal:
+    """A sum of 6-decimal entries keeps the decimals it needs, not its trailing zeros
+    (398.580948 + 152.304517 + 86.914535 = 637.800000 prints 637.80), and at least 2."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        value = value.normalize()
+        if value.as_tuple().exponent > -2:
+            value = value.quantize(Decimal("0.01"))
+    return value
+
+
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     present = [v for v in values if v is not None]
-    return sum(present, ZERO) if present else None
+    return tidy_sum(sum(present, ZERO)) if present else None
 
 
 def chinese_number(n: int) -> str:

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from export.content import tidy_sum
 from export.package import register_renderer
 from models.money import ZERO, trim
 from models.report import THREE_PUBLIC_ITEMS, Report, ThreeColumns
@@ -73,7 +74,7 @@ def change_ratio(current: Decimal | None, previous: Decimal | None) -> Decimal |
 def total(values) -> Decimal | None:
     """Sum of the filled values; None (an empty cell) when none is filled."""
     present = [v for v in values if v is not None]
-    return sum(present, ZERO) if present else None
+    return tidy_sum(sum(present, ZERO)) if present else None
 
 
 def _text(value: str) -> str:

@@ -485,3 +485,18 @@ def test_over_achievement_lowered_to_zero_by_hand_is_answered(capsys, tmp_path):
     rc, result = _check_variant(capsys, tmp_path, data)
     assert rc == 0 and result["warnings"] == [] and result["errors"] == [], result
     assert result["derived"]["indicator_score_total"] == "61.13"  # 66.13 − 5
+
+
+def test_sums_of_six_decimal_rows_drop_trailing_zeros():
+    """合计 of 398.580948 + 152.304517 + 86.914535 prints 637.80, not 637.800000; 1.838546 keeps its 6."""
+    from export import pdf_report, xlsx_tables
+    from models.codec import report_from_dict
+    report = report_from_dict(unseen_dict("a_generic_county_veterans_3_institutions"))
+    flat = squeeze(pdf_text(pdf_report.render(report, False)))
+    assert "合计637.8076.43" in flat and "637.800000" not in flat
+    assert "1.838546" in flat and "8,978.556137" in flat
+    cells = xlsx_cells(xlsx_tables.render(report, False))
+    formats = {Decimal(repr(value)): number_format for _s, value, number_format in cells
+               if isinstance(value, (int, float)) and not isinstance(value, bool)}
+    assert formats[Decimal("637.8")] == "#,##0.00" and formats[Decimal("76.43")] == "#,##0.00"
+    assert formats[Decimal("1.838546")] == "#,##0.000000"
