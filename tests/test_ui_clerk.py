@@ -213,3 +213,31 @@ def test_start_page_without_reports_has_no_gaps(qtbot, window):
     assert start.empty.isVisible()
     gap = start.empty.geometry().top() - start.new_button.geometry().bottom()
     assert gap < 40, gap
+
+
+def test_largest_font_cuts_nothing_off(qtbot, window):
+    from ui import theme
+    new_report(window)
+    page = window.editor.page_list[2]
+    page.add_from_library([{"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "优抚对象满意度",
+                            "kind": "quantitative", "direction": ">=", "unit": "%", "target_text": "≥90%"}])
+    window.change_font_size(len(theme.FONT_SIZES))       # A＋ as many times as it goes
+    assert QApplication.instance().font().pointSize() == theme.FONT_SIZES[-1]
+    editor = window.editor
+    wide = 0
+    for step, page in enumerate(editor.page_list):
+        editor.show_step(step)
+        qtbot.wait(10)
+        body, viewport = page.body, page.viewport()
+        if body.width() > viewport.width():             # too wide for the window: it can be scrolled to
+            wide += 1
+            assert page.horizontalScrollBar().isVisible(), f"step {step + 1} cut off on the right"
+        # at 100 % (and 1366 wide) nothing needs a sideways scroll
+    window.change_font_size(-len(theme.FONT_SIZES))
+    window.change_font_size(1)
+    assert QApplication.instance().font().pointSize() == theme.DEFAULT_POINT_SIZE
+    for step, page in enumerate(window.editor.page_list):
+        window.editor.show_step(step)
+        qtbot.wait(10)
+        assert page.body.width() <= page.viewport().width(), f"step {step + 1} wider than 1366 at 100 %"
+    assert wide  # the large font did make some step wider than the window (the test covers the case)

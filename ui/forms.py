@@ -348,7 +348,9 @@ class StepPage(QScrollArea):
         self.session = session
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # at 100 % every step fits its width; at the largest font sizes on 1366×768 a wide table would be cut
+        # off on the right: a scroll bar then, rather than columns nobody can reach
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.body = QWidget()
         self.body.setObjectName("page")
         self.layout_ = QVBoxLayout(self.body)

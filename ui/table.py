@@ -855,6 +855,10 @@ class TableSection(QWidget):
         paste.clicked.connect(self.view.paste_from_clipboard)
         bar.addWidget(paste)
         self.buttons["paste"] = paste
+        for button in list(self.buttons.values()) + list(extra_buttons or []):
+            # the style's 80-pixel minimum let two tables side by side (内设机构 | 机构) overflow the page:
+            # a button may shrink to its text
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 20)
         if hint:
             label = QLabel(hint, self)
             label.setObjectName("hint")
