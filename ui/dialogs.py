@@ -17,6 +17,7 @@ def _dialog(parent: QWidget | None, title: str, start: str, accept: str, name_la
         dialog.setLabelText(label, text)
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, accept)
     dialog.setLabelText(QFileDialog.DialogLabel.FileName, name_label)
+    dialog.setViewMode(QFileDialog.ViewMode.List)  # names only: the detail columns say "Folder" in English
     return dialog
 
 
