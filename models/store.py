@@ -1,5 +1,9 @@
 """The local store: one SQLite file holding many reports (units × years), through sqlmodel.
 
+Writes go through sqlmodel sessions over the tables of models.tables. The few reads the program
+needs before its first paint (the report list, opening one report) use the sqlite3 module
+directly, so that start-up does not wait 0.3 s for sqlmodel's import (see ``Store.warm_up``).
+
 A report is kept as JSON parts (money as decimal strings, never REAL): scalar sections one row
 each, and the long lists (projects, indicators) one row per item, so an edit to one indicator
 rewrites one row. Every save is one transaction; the file runs in WAL mode.
@@ -13,12 +17,10 @@ import datetime as _dt
 import functools
 import json
 import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
-
-from sqlalchemy import event, exc as sa_exc, text as sql
-from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from . import backup as backups, lock
 from .codec import _write_dataclass, report_from_dict
@@ -56,29 +58,6 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 # Parts of a report: scalar sections are one row; ROW_PARTS are stored one row per item.
 ROW_PARTS = {"finance.projects": ("finance", "projects"), "evaluation.indicators": ("evaluation", "indicators")}
 SECTION_PARTS = ("meta", "unit", "tasks", "finance", "evaluation", "narrative")
-
-
-class ReportRow(SQLModel, table=True):
-    __tablename__ = "report"
-    id: int | None = Field(default=None, primary_key=True)
-    unit_name: str = ""
-    year: int | None = None
-    template: str = "generic"
-    created_at: str
-    updated_at: str
-    deleted_at: str | None = None
-    total_score: str | None = None
-    grade: str | None = None
-    error_count: int = 0
-    warning_count: int = 0
-
-
-class ReportPart(SQLModel, table=True):
-    __tablename__ = "report_part"
-    report_id: int = Field(primary_key=True, foreign_key="report.id")
-    part: str = Field(primary_key=True)
-    position: int = Field(default=0, primary_key=True)
-    body: str
 
 
 @dataclass(frozen=True)
@@ -141,10 +120,18 @@ def _write_errors(method):
     def wrapper(*args, **kwargs):
         try:
             return method(*args, **kwargs)
-        except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.OperationalError,
-                sqlite3.DatabaseError) as error:
+        except Exception as error:  # noqa: BLE001 - only database errors are translated
+            if not _is_database_error(error):
+                raise
             raise StoreError(_describe_write_error(error)) from None
     return wrapper
+
+
+def _is_database_error(error: Exception) -> bool:
+    if isinstance(error, sqlite3.DatabaseError):
+        return True
+    sa_exc = sys.modules.get("sqlalchemy.exc")  # loaded whenever a session could have raised
+    return sa_exc is not None and isinstance(error, sa_exc.DBAPIError)
 
 
 def _now() -> str:
@@ -270,6 +257,8 @@ class Store:
         self.path = Path(path)
         self.read_only = read_only
         self._locked = False
+        self._engine = None
+        self._reader: sqlite3.Connection | None = None
         if read_only:
             self._open_read_only()
             return
@@ -310,8 +299,8 @@ class Store:
             raise StoreError(f"无法打开数据库文件 {self.path}：文件已损坏或不是自评通的数据库（{exc}）") from None
         except OSError as exc:
             raise StoreError(f"无法写入数据库所在的文件夹 {self.path.parent}：{backups.describe_os_error(exc)}") from None
-        self.engine = create_engine(f"sqlite:///{self.path}")
-        event.listen(self.engine, "connect", _set_pragmas)
+        self._connect = lambda: sqlite3.connect(self.path, check_same_thread=False)
+        self._pragmas = _set_pragmas
 
     def _open_read_only(self):
         # For a second copy of the program (or `list`) while the writer has the file open.
@@ -326,8 +315,30 @@ class Store:
         if version != SCHEMA_VERSION:
             raise StoreError("数据库需要先由正在使用它的自评通窗口升级，请稍后再试" if version < SCHEMA_VERSION
                              else f"数据库文件由较新版本的自评通创建（结构版本{version}），请升级本程序后再打开")
-        self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
-        event.listen(self.engine, "connect", _set_read_only_pragmas)
+        self._connect = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._pragmas = _set_read_only_pragmas
+
+    @property
+    def engine(self):
+        """The sqlmodel/SQLAlchemy engine for writes, made (and sqlmodel imported) on first use."""
+        if self._engine is None:
+            from sqlalchemy import event
+            from sqlmodel import create_engine
+            self._engine = create_engine(f"sqlite:///{self.path}", creator=self._connect)
+            event.listen(self._engine, "connect", self._pragmas)
+        return self._engine
+
+    def warm_up(self):
+        """Import sqlmodel and open the engine now (an idle moment after the first paint)."""
+        from . import tables  # noqa: F401
+        self.engine.connect().close()
+
+    def _read(self) -> sqlite3.Connection:
+        """The plain sqlite3 connection for the reads start-up needs (no sqlmodel import)."""
+        if self._reader is None:
+            self._reader = self._connect()
+            self._pragmas(self._reader, None)
+        return self._reader
 
     def backup_if_due(self):
         """The day's backup if none was taken today (for a program left open past midnight)."""
@@ -344,9 +355,12 @@ class Store:
             lock.release(self.path)
 
     def close(self):
-        engine = getattr(self, "engine", None)
-        if engine is not None:
-            engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         self._release()
 
     def __enter__(self) -> "Store":
@@ -357,43 +371,39 @@ class Store:
 
     # --- reading ------------------------------------------------------------------------
 
-    def list_reports(self, include_deleted: bool = False) -> list[ReportSummary]:
-        with Session(self.engine) as session:
-            query = select(ReportRow)
-            if not include_deleted:
-                query = query.where(ReportRow.deleted_at.is_(None))  # type: ignore[union-attr]
-            rows = session.exec(query.order_by(ReportRow.updated_at.desc(), ReportRow.id.desc())).all()  # type: ignore
-            return [self._summary(row) for row in rows]
+    _SUMMARY_COLUMNS = ("id, unit_name, year, template, total_score, grade, error_count, warning_count, "
+                        "updated_at, deleted_at")
 
-    @staticmethod
-    def _summary(row: ReportRow) -> ReportSummary:
-        return ReportSummary(row.id, row.unit_name, row.year, row.template, row.total_score, row.grade,
-                             row.error_count, row.warning_count, row.updated_at, row.deleted_at)
+    def list_reports(self, include_deleted: bool = False) -> list[ReportSummary]:
+        where = "" if include_deleted else " WHERE deleted_at IS NULL"
+        rows = self._read().execute(f"SELECT {self._SUMMARY_COLUMNS} FROM report{where}"
+                                    " ORDER BY updated_at DESC, id DESC").fetchall()
+        return [ReportSummary(*row) for row in rows]
 
     def summary(self, report_id: int) -> ReportSummary | None:
-        with Session(self.engine) as session:
-            row = session.get(ReportRow, report_id)
-            return None if row is None else self._summary(row)
+        row = self._read().execute(f"SELECT {self._SUMMARY_COLUMNS} FROM report WHERE id=?", (report_id,)).fetchone()
+        return None if row is None else ReportSummary(*row)
 
     def load(self, report_id: int) -> Report:
-        with Session(self.engine) as session:
-            if session.get(ReportRow, report_id) is None:
-                raise StoreError(f"找不到编号为{report_id}的报告")
-            rows = session.exec(select(ReportPart.part, ReportPart.position, ReportPart.body)
-                                .where(ReportPart.report_id == report_id)).all()
-        return join_parts(rows)
+        reader = self._read()
+        if reader.execute("SELECT 1 FROM report WHERE id=?", (report_id,)).fetchone() is None:
+            raise StoreError(f"找不到编号为{report_id}的报告")
+        return join_parts(reader.execute("SELECT part, position, body FROM report_part WHERE report_id=?",
+                                         (report_id,)).fetchall())
 
     def find(self, unit_name: str, year: int) -> ReportSummary | None:
-        with Session(self.engine) as session:
-            row = session.exec(select(ReportRow).where(ReportRow.unit_name == unit_name, ReportRow.year == year,
-                                                       ReportRow.deleted_at.is_(None))).first()  # type: ignore
-            return None if row is None else self._summary(row)
+        row = self._read().execute(f"SELECT {self._SUMMARY_COLUMNS} FROM report WHERE unit_name=? AND year=?"
+                                   " AND deleted_at IS NULL ORDER BY id LIMIT 1", (unit_name, year)).fetchone()
+        return None if row is None else ReportSummary(*row)
 
     # --- writing ------------------------------------------------------------------------
 
     @_write_errors
     def create(self, report: Report) -> int:
         """A new report row with all its parts, in one transaction."""
+        from sqlmodel import Session
+
+        from .tables import ReportRow
         now = _now()
         with Session(self.engine) as session, session.begin():
             row = ReportRow(unit_name=report.unit.name or "", year=report.year, template=report.template or "generic",
@@ -429,6 +439,10 @@ class Store:
                     wanted[key] = None
                 else:
                     wanted.setdefault(key, set()).add(position)
+        from sqlalchemy import text as sql
+        from sqlmodel import Session
+
+        from .tables import ReportRow
         with Session(self.engine) as session, session.begin():
             row = session.get(ReportRow, report_id)
             if row is None:
@@ -458,7 +472,8 @@ class Store:
             session.add(row)
 
     @staticmethod
-    def _write_parts(session: Session, report_id: int, split: dict[str, list[str]]):
+    def _write_parts(session, report_id: int, split: dict[str, list[str]]):
+        from sqlalchemy import text as sql
         rows = [{"r": report_id, "p": key, "n": position, "b": body}
                 for key, bodies in split.items() for position, body in enumerate(bodies)]
         if rows:
@@ -466,7 +481,7 @@ class Store:
                             rows)
 
     @staticmethod
-    def _apply_summary(row: ReportRow, report: Report, derived=None, problems=None):
+    def _apply_summary(row, report: Report, derived=None, problems=None):
         from .checks import ERROR, run_checks
         from .scoring import derive
         if derived is None or problems is None:
@@ -487,6 +502,9 @@ class Store:
 
     @_write_errors
     def _set_deleted(self, report_id: int, when: str | None):
+        from sqlmodel import Session
+
+        from .tables import ReportRow
         with Session(self.engine) as session, session.begin():
             row = session.get(ReportRow, report_id)
             if row is None:
@@ -496,6 +514,8 @@ class Store:
 
     @_write_errors
     def purge(self, report_id: int):
+        from sqlalchemy import text as sql
+        from sqlmodel import Session
         with Session(self.engine) as session, session.begin():
             session.execute(sql("DELETE FROM report_part WHERE report_id=:r"), {"r": report_id})
             session.execute(sql("DELETE FROM report WHERE id=:r"), {"r": report_id})

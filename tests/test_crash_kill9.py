@@ -31,6 +31,7 @@ ZYGOTE = r'''
 import os, sys, random, json
 sys.path.insert(0, ROOT)
 from models.store import Store
+import models.tables, sqlalchemy.dialects.sqlite  # writes need sqlmodel: import it once, before forking
 from models.codec import report_from_json, copy_report
 SEEDS = [report_from_json(open(p, "rb").read()) for p in SEED_PATHS]
 SEEDS = [s for s in SEEDS if s.evaluation.indicators]

@@ -6,7 +6,8 @@ import pytest
 from conftest import load_seed, normalized
 from models.codec import report_to_dict
 from models.money import D
-from models.store import MIGRATIONS, SCHEMA_VERSION, ReportPart, ReportRow, Store, StoreError, migrate, schema_version
+from models.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, migrate, schema_version
+from models.tables import ReportPart, ReportRow
 
 
 def test_create_load_list(db_path):
