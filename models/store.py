@@ -2,7 +2,7 @@
 
 Writes go through sqlmodel sessions over the tables of models.tables. The few reads the program
 needs before its first paint (the report list, opening one report) use the sqlite3 module
-directly, so that start-up does not wait 0.3 s for sqlmodel's import (see ``Store.warm_up``).
+directly, so that start-up does not wait 0.3 s for sqlmodel's import (see ``preload_write_modules``).
 
 A report is kept as JSON parts (money as decimal strings, never REAL): scalar sections one row
 each, and the long lists (projects, indicators) one row per item, so an edit to one indicator
@@ -132,6 +132,13 @@ def _is_database_error(error: Exception) -> bool:
         return True
     sa_exc = sys.modules.get("sqlalchemy.exc")  # loaded whenever a session could have raised
     return sa_exc is not None and isinstance(error, sa_exc.DBAPIError)
+
+
+def preload_write_modules():
+    """Import what the first write needs (sqlmodel, SQLAlchemy's SQLite dialect); safe in a thread."""
+    import sqlalchemy.dialects.sqlite  # noqa: F401
+
+    from . import tables  # noqa: F401
 
 
 def _now() -> str:
@@ -328,10 +335,6 @@ class Store:
             event.listen(self._engine, "connect", self._pragmas)
         return self._engine
 
-    def warm_up(self):
-        """Import sqlmodel and open the engine now (an idle moment after the first paint)."""
-        from . import tables  # noqa: F401
-        self.engine.connect().close()
 
     def _read(self) -> sqlite3.Connection:
         """The plain sqlite3 connection for the reads start-up needs (no sqlmodel import)."""
