@@ -143,6 +143,12 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
     return info  # non-ASCII names get the UTF-8 flag from zipfile, which Explorer honours
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, content: bytes) -> Path:
     """Write ``content`` to ``path`` through a temp file in the same folder, then rename."""
     path = Path(path)
@@ -155,6 +161,9 @@ def write_atomic(path: Path, content: bytes) -> Path:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
+        # mkstemp makes the file owner-only; a package is for handing on, so give it the mode any
+        # new file in that folder would get (the umask decides).
+        os.chmod(temp_name, 0o666 & ~_current_umask())
         os.replace(temp_name, path)
     except BaseException:
         try:

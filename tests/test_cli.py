@@ -151,3 +151,14 @@ def test_verify_detects_tampering(tmp_path):
 def test_export_to_missing_folder_is_a_message(tmp_path):
     result = run("export", seed_path("004"), "--out", tmp_path / "nope", "--draft")
     assert result.returncode == 1 and "不存在" in result.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_exported_package_is_readable_by_others_like_any_new_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    run("export", seed_path("004"), "--out", out, "--draft")
+    [package] = list(out.iterdir())
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert package.stat().st_mode & 0o777 == 0o666 & ~mask
