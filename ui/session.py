@@ -287,7 +287,8 @@ class ReportSession(QObject):
             return True
         parts, self._pending = self._pending, set()
         try:
-            self.store.save_parts(self.report_id, self.report, parts)
+            # derived/problems were recomputed after the last edit: the store's summary reuses them
+            self.store.save_parts(self.report_id, self.report, parts, derived=self.derived, problems=self.problems)
         except Exception as exc:  # keep the edits queued; the header shows the failure
             self._pending |= parts
             self.saved.emit(False, f"保存失败：{exc}")
