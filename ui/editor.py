@@ -254,6 +254,7 @@ class Editor(QWidget):
         session.undo_stack.canRedoChanged.connect(self._undo_state)
         session.undo_stack.undoTextChanged.connect(lambda _t: self._undo_state())
         session.changed.connect(self._on_changed)
+        session.previewed.connect(lambda _derived: self.show_score())
         session.saved.connect(self._on_saved)
         session.refused.connect(lambda message: self.status.setText("✖ " + message if message else ""))
         self._undo_state()
@@ -350,18 +351,24 @@ class Editor(QWidget):
         self.undo_button.setToolTip(f"撤销：{stack.undoText()}" if stack.canUndo() else "没有可撤销的修改")
         self.redo_button.setToolTip(f"重做：{stack.redoText()}" if stack.canRedo() else "没有可重做的修改")
 
-    def refresh(self):
-        report, derived = self.session.report, self.session.derived
-        template = load_template(report.template)
-        year = f"{report.year}年度" if report.year else "年度未填"
-        self.title.setText(f"{report.unit.name or '（未填单位名称）'} · {year} · {template.name}")
+    def show_score(self):
+        """Total and grade as shown: they follow a number while it is typed (session.preview)."""
+        derived = self.session.shown_derived
         if derived.total_score is None:
             self.score.setText("总分 —")
             self.score.setToolTip("每项指标都能计分、预算执行率能计算后显示总分")
         else:
+            template = load_template(self.session.report.template)
             grade = template.grade_label(derived.grade) if derived.grade else ""
             self.score.setText(f"总分 {display('money', derived.total_score)}　{grade}")
             self.score.setToolTip("预算执行率得分＋各项指标得分")
+
+    def refresh(self):
+        report = self.session.report
+        template = load_template(report.template)
+        year = f"{report.year}年度" if report.year else "年度未填"
+        self.title.setText(f"{report.unit.name or '（未填单位名称）'} · {year} · {template.name}")
+        self.show_score()
         counts = self.session.step_counts()
         for step in range(len(STEPS)):
             state = step_state(self.session, step, counts)

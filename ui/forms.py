@@ -16,7 +16,7 @@ from models.money import NumberError
 
 from . import theme
 from .fields import GLOSSARY, NUMERIC_KINDS, display, edit_text, meta_for_path, parse_for_kind
-from .session import ReportSession, path_text
+from .session import ReportSession, TypingPreview, path_text
 
 
 def _repolish(widget: QWidget):
@@ -59,6 +59,10 @@ class FieldLineEdit(QLineEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             super().keyPressEvent(event)      # editingFinished
             self.focusNextChild()            # Enter moves on, as in a paper form
+            return
+        if event.key() == Qt.Key.Key_Escape and self.isModified() and not event.modifiers():
+            self.show_value(self.stored)     # Esc takes back what was typed, as in a table cell
+            self.selectAll()
             return
         super().keyPressEvent(event)
 
@@ -105,6 +109,7 @@ class Binder(QObject):
         self.fields: list[Bound] = []
         self.derived: list[tuple[QLineEdit, Callable]] = []
         session.changed.connect(lambda _change: self.refresh())
+        session.previewed.connect(lambda _derived: self.refresh_derived())
 
     def _meta(self, path) -> dict:
         sample = path() if callable(path) else path
@@ -125,6 +130,8 @@ class Binder(QObject):
                                      widget.fontMetrics().horizontalAdvance(placeholder) + 8) + 24)
         bound = Bound(widget, path, kind, what, tooltip if tooltip is not None else GLOSSARY.get(what, ""))
         widget.editingFinished.connect(lambda b=bound: self._commit_line(b))
+        if kind in NUMERIC_KINDS:  # derived figures beside it follow the number while it is typed
+            TypingPreview(self.session, widget, path, lambda text, b=bound: parse_for_kind(b.kind, text, b.what))
         self.fields.append(bound)
         self._show(bound)
         return widget
@@ -155,6 +162,8 @@ class Binder(QObject):
 
     def derived_field(self, compute: Callable[[ReportSession], str], tooltip: str = "", chars: int = 0,
                       numeric: bool = True) -> QLineEdit:
+        """A read-only figure; ``compute`` reads ``session.shown_report`` / ``shown_derived`` so that it
+        follows a number while it is typed."""
         widget = QLineEdit(self.parent_widget)
         widget.setReadOnly(True)
         widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -221,6 +230,9 @@ class Binder(QObject):
     def refresh(self):
         for bound in self.fields:
             self._show(bound)
+        self.refresh_derived()
+
+    def refresh_derived(self):
         for widget, compute in self.derived:
             text = compute(self.session)
             if widget.text() != text:

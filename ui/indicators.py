@@ -200,6 +200,7 @@ class IndicatorsPage(StepPage):
         self.model.modelReset.connect(self._selected)
         self.locators.append(self._reveal_detail)
         session.changed.connect(lambda _c: self.refresh_points())
+        session.previewed.connect(lambda _d: self.refresh_points())
         self._selected()
         self.refresh_points()
         self.finish()
@@ -246,7 +247,7 @@ class IndicatorsPage(StepPage):
         return False
 
     def refresh_points(self):
-        derived = self.session.derived
+        derived = self.session.shown_derived
         rules = effective_rules(self.session.report)
         total = load_template(self.session.report.template).decimal_rule("total_points")
         left = total - derived.weight_total
@@ -354,13 +355,13 @@ class ScoringPage(StepPage):
         be = ("evaluation", "budget_execution")
 
         def auto(ss):
-            value = ss.derived.budget_execution_auto
+            value = ss.shown_derived.budget_execution_auto
             return "" if value is None else _points(value)
 
         budget = form_grid([
             [("分值", b.line(be + ("weight",), placeholder=_points(template.decimal_rule("budget_execution_weight")),
                            chars=6)),
-             ("执行率", b.derived_field(lambda ss: format_percent(ss.derived.execution_rate), chars=8,
+             ("执行率", b.derived_field(lambda ss: format_percent(ss.shown_derived.execution_rate), chars=8,
                                      tooltip=GLOSSARY["执行率"])),
              ("自动得分", b.derived_field(auto, chars=6, tooltip="按计分规则由执行率计算")),
              ("手工得分", b.line(be + ("score_override",), chars=6, placeholder="留空用自动得分"))],
@@ -369,20 +370,20 @@ class ScoringPage(StepPage):
         self.add_section("预算执行率", budget, note="执行率＝全年执行数÷全年预算数，取自“收支情况”")
 
         def score_of(row, index):
-            scores = session.derived.indicator_scores
+            scores = session.shown_derived.indicator_scores
             return scores[index].score if index < len(scores) else None
 
         def auto_of(row, index):
-            scores = session.derived.indicator_scores
+            scores = session.shown_derived.indicator_scores
             return scores[index].auto if index < len(scores) else None
 
         def rule_of(row, index):
-            scores = session.derived.indicator_scores
+            scores = session.shown_derived.indicator_scores
             return scores[index].rule if index < len(scores) else ""
 
         def can_confirm(row) -> bool:
             index = session.report.evaluation.indicators.index(row) if row in session.report.evaluation.indicators else -1
-            scores = session.derived.indicator_scores
+            scores = session.derived.indicator_scores  # what can be confirmed follows committed figures
             return bool(row.over_achievement_confirmed) or (0 <= index < len(scores) and scores[index].over_achieved)
 
         auto_column = derived_column("自动得分", auto_of, GLOSSARY["自动得分"], width=7)
@@ -416,6 +417,7 @@ class ScoringPage(StepPage):
         self.add_section("指标评分", box)
         self.table.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_rule())
         session.changed.connect(lambda _c: self._show_rule())
+        session.previewed.connect(lambda _d: self._show_rule())
 
         self.total = QLabel(self.body)
         self.total.setTextFormat(Qt.TextFormat.RichText)
@@ -424,6 +426,7 @@ class ScoringPage(StepPage):
         self.total.setFont(font)
         self.add_section("总分与评价等次", self.total)
         session.changed.connect(lambda _c: self._show_total())
+        session.previewed.connect(lambda _d: self._show_total())
         self._show_total()
 
         self.evaluators = TableSection(RowsModel(session, ("evaluation", "evaluators"),
@@ -437,7 +440,7 @@ class ScoringPage(StepPage):
 
     def _show_rule(self):
         index = self.table.view.currentIndex()
-        scores = self.session.derived.indicator_scores
+        scores = self.session.shown_derived.indicator_scores
         if not index.isValid() or index.row() >= len(scores):
             self.rule_line.setText("选中一项指标，这里显示它的计分依据。")
             return
@@ -453,7 +456,7 @@ class ScoringPage(StepPage):
         self.rule_line.setText(f"{indicator.name or '（未填名称）'}　{text}")
 
     def _show_total(self):
-        derived = self.session.derived
+        derived = self.session.shown_derived
         template = load_template(self.session.report.template)
         if derived.total_score is None:
             self.total.setText("总分：<b>尚不能计算</b>　（每项指标都能计分、预算执行率能计算后显示）")

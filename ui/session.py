@@ -4,15 +4,20 @@ Every edit is an ``Edit`` acting on the ``Report`` (never on widgets), wrapped i
 ``EditCommand`` on the ``QUndoStack``. After each command the session recomputes
 ``derive`` + ``run_checks`` once, marks the store parts touched and saves them on the next
 turn of the event loop (one transaction for a whole paste), then tells the views.
+
+While a number is being typed (not yet committed) ``preview(path, value)`` derives the figures
+of the report *as if* it held that value and emits ``previewed``; views show derived figures from
+``shown_report`` / ``shown_derived``. A preview is no edit: no undo step, no save, no checks.
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.checks import ERROR, run_checks, step_of
@@ -60,6 +65,24 @@ def set_at(root: Any, path: Path, value: Any) -> None:
         parent[key] = value
     else:
         setattr(parent, key, value)
+
+
+def replaced_at(root: Any, path: Path, value: Any) -> Any:
+    """A copy of ``root`` holding ``value`` at ``path``. Only the objects along the path are copied
+    (a 1,000-row list is copied as a list of the same rows), so ``root`` itself is never touched."""
+    if not path:
+        return value
+    key, rest = path[0], path[1:]
+    if isinstance(root, list):
+        out = list(root)
+        out[key] = replaced_at(root[key], rest, value)
+    elif isinstance(root, dict):
+        out = dict(root)
+        out[key] = replaced_at(root.get(key), rest, value)
+    else:
+        out = copy.copy(root)
+        setattr(out, key, replaced_at(getattr(root, key), rest, value))
+    return out
 
 
 def part_of(path: Path) -> str | tuple[str, int]:
@@ -185,10 +208,20 @@ class Change:
     focus: Path | None = None                      # the field to show after undo/redo
 
 
+@dataclass
+class Preview:
+    """A value being typed at ``path``, and the report and figures as they would be with it."""
+    path: Path
+    value: Any
+    report: Report
+    derived: Any
+
+
 class ReportSession(QObject):
     changed = Signal(object)        # Change
     saved = Signal(bool, str)       # ok, message
     refused = Signal(str)           # an entry refused (Chinese message)
+    previewed = Signal(object)      # the Derived now shown (a preview's, or the committed one when it ends)
 
     def __init__(self, store, report_id: int, report: Report, parent=None):
         super().__init__(parent)
@@ -202,6 +235,7 @@ class ReportSession(QObject):
         self._save_timer.setInterval(0)
         self._save_timer.timeout.connect(self.flush)
         self._quiet = False
+        self._preview: Preview | None = None
         self.derived = None
         self.problems: list = []
         self.problems_by_path: dict[str, list] = {}
@@ -221,6 +255,42 @@ class ReportSession(QObject):
         for problem in self.problems:
             counts[step_of(problem.path)][0 if problem.severity == ERROR else 1] += 1
         return [tuple(c) for c in counts]
+
+    # previewing what is being typed
+    @property
+    def shown_report(self) -> Report:
+        """The report the derived figures on screen are computed from (with the value being typed)."""
+        return self._preview.report if self._preview is not None else self.report
+
+    @property
+    def shown_derived(self):
+        """The derived figures on screen: the preview's while a number is being typed, else the committed ones."""
+        return self._preview.derived if self._preview is not None else self.derived
+
+    @property
+    def previewing(self) -> Path | None:
+        return self._preview.path if self._preview is not None else None
+
+    def preview(self, path: Path, value: Any):
+        """Show the derived figures as if ``value`` were at ``path``. The report itself is not changed:
+        derive runs on a copy that shares everything off the path (≈ 3 ms for 1,000 indicators)."""
+        path = tuple(path)
+        current = self._preview
+        if current is not None and current.path == path and same_value(current.value, value):
+            return
+        if same_value(self.get(path), value):  # typed back to what is stored: the committed figures
+            self.end_preview()
+            return
+        shown = replaced_at(self.report, path, value)
+        self._preview = Preview(path, value, shown, derive(shown))
+        self.previewed.emit(self._preview.derived)
+
+    def end_preview(self, path: Path | None = None):
+        """Drop the preview (of ``path`` only, when given) and show the committed figures again."""
+        if self._preview is None or (path is not None and self._preview.path != tuple(path)):
+            return
+        self._preview = None
+        self.previewed.emit(self.derived)
 
     # editing
     def set_value(self, path: Path, value: Any, text: str | None = None) -> bool:
@@ -261,6 +331,7 @@ class ReportSession(QObject):
         self.undo_stack.push(EditCommand(self, edits, text))
 
     def _after(self, edits: list, undo: bool):
+        self._preview = None  # the typed value is committed (or something else was): views refresh on changed
         for edit in edits:
             self._pending |= edit.parts()
         self.recompute()
@@ -299,3 +370,53 @@ class ReportSession(QObject):
     @property
     def dirty(self) -> bool:
         return bool(self._pending)
+
+
+class TypingPreview(QObject):
+    """Feeds the number being typed into a line edit to ``session.preview``, 100 ms after the last key.
+
+    Used alike by table cell editors and bound form fields. Text that does not parse yet ("1,2",
+    "-") shows the committed figures; the refusal itself waits until the field is left. The preview
+    ends on Esc and when the editor loses focus or is hidden (Enter, Tab, a click elsewhere)."""
+
+    DELAY_MS = 100
+
+    def __init__(self, session: ReportSession, editor, path, parse, parent=None):
+        super().__init__(parent or editor)
+        self.session = session
+        self.editor = editor
+        self._path = path          # a path, or a function giving it (a detail field follows the selected row)
+        self.parse = parse         # text → value; raises (NumberError) when the text is not a number yet
+        self._shown_path: Path | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.DELAY_MS)
+        self._timer.timeout.connect(self.show_typed)
+        editor.textEdited.connect(lambda _text: self._timer.start())
+        editor.installEventFilter(self)
+
+    def show_typed(self):
+        path = self._path() if callable(self._path) else self._path
+        if path is None or not self.editor.isVisible():
+            return
+        try:
+            value = self.parse(self.editor.text())
+        except ValueError:  # NumberError: not a number (yet)
+            self.stop()
+            return
+        self._shown_path = tuple(path)
+        self.session.preview(path, value)
+
+    def stop(self):
+        self._timer.stop()
+        if self._shown_path is not None:
+            self.session.end_preview(self._shown_path)  # a no-op when a commit already ended it
+            self._shown_path = None
+
+    def eventFilter(self, watched, event):
+        kind = event.type()
+        if kind == QEvent.Type.Hide or (kind == QEvent.Type.FocusOut
+                                        and event.reason() != Qt.FocusReason.PopupFocusReason) \
+                or (kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape):
+            self.stop()
+        return False

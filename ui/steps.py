@@ -120,7 +120,7 @@ class BasicPage(StepPage):
             [("行政编制", b.line(s + ("authorized_admin",), chars=6)),
              ("事业编制", b.line(s + ("authorized_public_institution",), chars=6)),
              ("工勤等其他编制", b.line(s + ("authorized_other",), chars=6)),
-             ("编制合计", b.derived_field(lambda ss: str(ss.report.unit.staffing.authorized_total or ""), chars=6,
+             ("编制合计", b.derived_field(lambda ss: str(ss.shown_report.unit.staffing.authorized_total or ""), chars=6,
                                        tooltip="行政编制＋事业编制＋工勤等其他编制，由程序计算"))],
             [("实有在职人数", b.line(s + ("actual_in_service",), chars=6)),
              ("编外人员", b.line(s + ("actual_other",), chars=6)),
@@ -147,7 +147,7 @@ class BasicPage(StepPage):
 
 
 def _staff_control_rate(session: ReportSession) -> str:
-    staffing = session.report.unit.staffing
+    staffing = session.shown_report.unit.staffing
     total = staffing.authorized_total
     if not total or staffing.actual_in_service is None:
         return ""
@@ -174,7 +174,7 @@ class FinancePage(StepPage):
         ob = ("finance", "overall_budget")
 
         def rate(ss):
-            return format_percent(ss.derived.execution_rate)
+            return format_percent(ss.shown_derived.execution_rate)
 
         budget = form_grid([
             [("年初预算数", b.line(ob + ("initial",))), ("全年预算数", b.line(ob + ("full_year",))),
@@ -185,12 +185,12 @@ class FinancePage(StepPage):
              ("专户非税收入", b.line(ob + ("by_source", "special_non_tax"),
                                   what="纳入专户管理的非税收入拨款")),
              ("其他资金", b.line(ob + ("by_source", "other")))],
-            [("按收入性质合计", b.derived_field(lambda ss: _money(ss.report.finance.overall_budget.by_source.total()),
+            [("按收入性质合计", b.derived_field(lambda ss: _money(ss.shown_report.finance.overall_budget.by_source.total()),
                                           tooltip="按收入性质分四项之和，应等于全年预算数")),
              ("基本支出", b.line(ob + ("by_nature", "basic"))), ("项目支出", b.line(ob + ("by_nature", "project"))),
              ("按支出性质合计", b.derived_field(
-                 lambda ss: _money(_sum((ss.report.finance.overall_budget.by_nature.basic,
-                                         ss.report.finance.overall_budget.by_nature.project))),
+                 lambda ss: _money(_sum((ss.shown_report.finance.overall_budget.by_nature.basic,
+                                         ss.shown_report.finance.overall_budget.by_nature.project))),
                  tooltip="基本支出＋项目支出，应等于全年执行数"))],
         ])
         self.add_section("年度资金总额", budget, note="第二行按收入性质分，第三行按支出性质分")

@@ -21,7 +21,7 @@ from models.money import NumberError, format_decimal
 from . import theme
 from .fields import (ENUM_LABELS, GLOSSARY, NUMERIC_KINDS, display, edit_text, enum_label, field_meta,
                      parse_for_kind, strip_list_number)
-from .session import ReportSession, path_text
+from .session import ReportSession, TypingPreview, get_at, path_text
 
 EDIT_ROLE = Qt.ItemDataRole.EditRole
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
@@ -89,6 +89,7 @@ class RowsModel(QAbstractTableModel):
         self._count = self._row_count()
         self._number_font: QFont | None = None
         session.changed.connect(self._on_changed)
+        session.previewed.connect(self._on_previewed)
 
     # --- structure ------------------------------------------------------------------------
     def set_list_path(self, list_path: tuple | None):
@@ -98,12 +99,14 @@ class RowsModel(QAbstractTableModel):
         self._count = self._row_count()
         self.endResetModel()
 
-    def rows(self) -> list:
+    def rows(self, shown: bool = False) -> list:
+        """The rows as stored; ``shown``: as on screen, with the number being typed (session.preview)."""
         if self.list_path is None:
             return []
+        report = self.session.shown_report if shown else self.session.report
         if self.fixed_rows is not None:
-            return [self.session.get(self.list_path + (attr,)) for attr, _label in self.fixed_rows]
-        return self.session.get(self.list_path)
+            return [get_at(report, self.list_path + (attr,)) for attr, _label in self.fixed_rows]
+        return get_at(report, self.list_path)
 
     def _row_count(self) -> int:
         if self.list_path is None:
@@ -159,16 +162,30 @@ class RowsModel(QAbstractTableModel):
         elif self.rowCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
+    def _on_previewed(self, _derived):
+        """A number is being typed somewhere: repaint only what is computed (derived columns, 合计 row)."""
+        if not self._count or self.rowCount() != self._count + (1 if self.totals else 0):
+            return
+        last = self._count - 1
+        for col, spec in enumerate(self.columns):
+            if spec.compute is not None:
+                self.dataChanged.emit(self.index(0, col), self.index(last, col), [DISPLAY_ROLE])
+        if self.totals:
+            self.dataChanged.emit(self.index(self._count, 0), self.index(self._count, self.columnCount() - 1),
+                                  [DISPLAY_ROLE])
+
     # --- reading ----------------------------------------------------------------------------
-    def value(self, row: int, col: int):
+    def value(self, row: int, col: int, rows: list | None = None):
         spec = self.columns[col]
-        item = self.rows()[row]
+        item = (rows if rows is not None else self.rows())[row]
         if spec.compute is not None:
             return spec.compute(item, row)
         return item if spec.attr is None else getattr(item, spec.attr)
 
     def total_of(self, col: int) -> Decimal | None:
-        values = [self.value(r, col) for r in range(self._count)]
+        """The 合计 of a column as shown: with the number being typed."""
+        rows = self.rows(shown=True)
+        values = [self.value(r, col, rows) for r in range(self._count)]
         present = [v for v in values if isinstance(v, Decimal)]
         return sum(present, Decimal(0)) if present else None
 
@@ -180,7 +197,8 @@ class RowsModel(QAbstractTableModel):
             if not spec.total:
                 return ""
             return display(spec.kind if spec.kind in ("money", "signed", "number") else "money", self.total_of(col))
-        value = self.value(row, col)
+        # computed cells follow the number being typed; entered cells show what is stored
+        value = self.value(row, col, self.rows(shown=True) if spec.compute is not None else None)
         if spec.kind == "enum":
             return enum_label(spec.attr, value) if spec.labels else (value or "")
         if spec.kind == "bool":
@@ -507,10 +525,13 @@ class CellDelegate(QStyledItemDelegate):
             return combo
         editor = QLineEdit(parent)
         editor.setFrame(False)
+        editor.installEventFilter(self)
         if spec.numeric:
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             editor.setFont(theme.number_font(QGuiApplication.font()))
-        editor.installEventFilter(self)
+            # 合计, 执行率, scores and the header total follow the number while it is typed
+            model, row, col = index.model(), index.row(), index.column()
+            TypingPreview(model.session, editor, model.cell_path(row, col), lambda text: model.parse_cell(col, text))
         return editor
 
     def _combo_chosen(self, combo: QComboBox):
