@@ -8,6 +8,7 @@ Roles, as the official document fonts they stand in for:
 """
 from __future__ import annotations
 
+import struct
 import threading
 from xml.sax.saxutils import escape
 
@@ -22,16 +23,184 @@ _fonts: dict[str, object] = {}
 
 
 def register() -> dict[str, str]:
-    """Register the three fonts with reportlab (about 0.1 s, done once); role → font name."""
+    """Register the three fonts with reportlab (once per process); role → font name."""
     with _lock:
         if not _fonts:
             from reportlab.pdfbase import pdfmetrics
-            from reportlab.pdfbase.ttfonts import TTFont
             for role, file_name in FILES.items():
-                font = TTFont(NAMES[role], str(resource_path("fonts", file_name)))
+                font = load_font(NAMES[role], str(resource_path("fonts", file_name)))
                 pdfmetrics.registerFont(font)
                 _fonts[role] = font
     return dict(NAMES)
+
+
+def load_font(name: str, path: str):
+    """A reportlab TTFont whose character tables are read in bulk (see _face_class)."""
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+    from reportlab.rl_config import ttfAsciiReadable, unShapedFontGlob
+    from fnmatch import fnmatch
+    from weakref import WeakKeyDictionary
+    font = TTFont.__new__(TTFont)
+    # what TTFont.__init__ sets (tests/test_export_fonts.py compares the two), with the faster face
+    font.fontName = name
+    font.face = _face_class()(path)
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, pattern) for pattern in unShapedFontGlob)
+    return font
+
+
+_FACE_CLASS = None
+
+
+def _face_class():
+    """reportlab's TTFontFace, reading cmap, hmtx and loca with one struct call per table.
+
+    reportlab reads them one number at a time and keeps a list per glyph (glyphToChar): for the
+    three bundled fonts that was about 0.1 s, and 53,000 lists that every later garbage
+    collection of the export walked through. The tables come out equal to reportlab's own
+    (tests/test_export_fonts.py); glyphToChar, which only text shaping reads, is built on first use.
+    """
+    global _FACE_CLASS
+    if _FACE_CLASS is None:
+        from reportlab.pdfbase.ttfonts import TTFError, TTFontFace
+
+        class BulkFace(TTFontFace):
+            def extractInfo(self, charInfo=1):
+                TTFontFace.extractInfo(self, 0)  # names, metrics and flags; no character tables
+                if charInfo and not _read_character_tables(self, TTFError):
+                    TTFontFace.extractInfo(self, charInfo)  # a cmap format the bulk reader leaves to reportlab
+
+            def __getattr__(self, name):
+                if name != "glyphToChar" or "charToGlyph" not in self.__dict__:
+                    raise AttributeError(name)
+                self.glyphToChar = _glyph_to_char(self)
+                return self.glyphToChar
+
+        _FACE_CLASS = BulkFace
+    return _FACE_CLASS
+
+
+def _cmap_offset(face) -> int | None:
+    """The cmap subtable reportlab's extractInfo picks (the same rules, the same order)."""
+    data = face._ttf_data
+    cmap = face.table["cmap"]["offset"]
+    version, count = struct.unpack_from(">HH", data, cmap)
+    if count == 0 and version != 0:
+        count = version
+    chosen, kind = None, 0
+    for index in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHL", data, cmap + 4 + 8 * index)
+        if platform == 3:
+            kind, chosen = 1, offset
+        elif platform == 1 and encoding == 0 and kind != 1:
+            kind, chosen = 2, offset
+        elif platform == 1 and encoding == 1:
+            kind, chosen = 1, offset
+        elif platform == 0 and encoding != 5:
+            kind, chosen = 1, offset
+    return None if chosen is None else cmap + chosen
+
+
+def _read_character_tables(face, error) -> bool:
+    """charToGlyph, charWidths, defaultWidth, hmetrics and glyphPos as reportlab's extractInfo
+    sets them; False for a cmap format other than 4 and 12 (the bundled fonts use those)."""
+    data = face._ttf_data
+    head = face.table["head"]["offset"]
+    index_to_loc_format, glyph_data_format = struct.unpack_from(">HH", data, head + 50)
+    if glyph_data_format != 0:
+        raise error(f"Unknown glyph data format ({glyph_data_format})")
+    start = _cmap_offset(face)
+    if start is None:
+        return False
+    fmt = struct.unpack_from(">H", data, start)[0]
+    char_to_glyph: dict[int, int] = {}
+    if fmt == 4:
+        length = struct.unpack_from(">H", data, start + 2)[0]
+        limit = start + length
+        segments = struct.unpack_from(">H", data, start + 6)[0] // 2
+        ends = struct.unpack_from(f">{segments}H", data, start + 14)
+        starts = struct.unpack_from(f">{segments}H", data, start + 16 + 2 * segments)
+        deltas = struct.unpack_from(f">{segments}h", data, start + 16 + 4 * segments)
+        range_start = start + 16 + 6 * segments
+        range_offsets = struct.unpack_from(f">{segments}H", data, range_start)
+        for n in range(segments):
+            first, last, delta, range_offset = starts[n], ends[n], deltas[n], range_offsets[n]
+            if last < first:
+                continue
+            if range_offset == 0:
+                for code in range(first, last + 1):
+                    char_to_glyph[code] = (code + delta) & 0xFFFF
+                continue
+            base = range_start + 2 * n + range_offset
+            inside = max(0, min(last - first + 1, (limit - base + 1) // 2))  # broken fonts point past the table
+            ids = struct.unpack_from(f">{inside}H", data, base) if inside else ()
+            for code in range(first, last + 1):
+                index = code - first
+                glyph = ids[index] if index < inside else 0
+                char_to_glyph[code] = (glyph + delta) & 0xFFFF if glyph else 0
+    elif fmt == 12:
+        groups = struct.unpack_from(">L", data, start + 12)[0]
+        values = struct.unpack_from(f">{3 * groups}L", data, start + 16)
+        for n in range(0, 3 * groups, 3):
+            first, last, glyph = values[n], values[n + 1], values[n + 2]
+            shift = glyph - first
+            for code in range(first, last + 1):
+                char_to_glyph[code] = code + shift
+    else:
+        return False
+
+    glyphs = face.numGlyphs
+    scale = face._pdfScale
+    hhea = face.table["hhea"]["offset"]
+    full_metrics = struct.unpack_from(">H", data, hhea + 34)[0]
+    hmtx = face.table["hmtx"]["offset"]
+    pairs = struct.unpack_from(f">{2 * full_metrics}H", data, hmtx)
+    advances = pairs[0::2]
+    hmetrics = list(zip(advances, pairs[1::2]))
+    by_advance = {advance: scale(advance) for advance in set(advances)}  # CJK glyphs share a few widths
+    scaled = [by_advance[advance] for advance in advances]
+    if glyphs > full_metrics:
+        # reportlab repeats the last advance already scaled into the tail of hmetrics
+        tail = struct.unpack_from(f">{glyphs - full_metrics}H", data, hmtx + 4 * full_metrics)
+        hmetrics += [(scaled[-1], lsb) for lsb in tail]
+        scaled += [scaled[-1]] * (glyphs - full_metrics)
+    face.hmetrics = hmetrics
+    face.defaultWidth = scaled[0]
+    face.charWidths = {code: scaled[glyph] for code, glyph in char_to_glyph.items() if glyph < glyphs}
+    face.charToGlyph = char_to_glyph
+    # glyphToChar is the cmap's: before the space / no-break space alignment below
+    face._cmap_spaces = {code: char_to_glyph.get(code) for code in (0x20, 0xA0)}
+
+    if "loca" not in face.table:
+        raise error("missing location table")
+    loca = face.table["loca"]["offset"]
+    if index_to_loc_format == 0:
+        face.glyphPos = [offset << 1 for offset in struct.unpack_from(f">{glyphs + 1}H", data, loca)]
+    elif index_to_loc_format == 1:
+        face.glyphPos = list(struct.unpack_from(f">{glyphs + 1}L", data, loca))
+    else:
+        raise error(f"Unknown location table format ({index_to_loc_format})")
+    if 0x20 in char_to_glyph:
+        char_to_glyph[0xA0] = char_to_glyph[0x20]
+        face.charWidths[0xA0] = face.charWidths[0x20]
+    elif 0xA0 in char_to_glyph:
+        char_to_glyph[0x20] = char_to_glyph[0xA0]
+        face.charWidths[0x20] = face.charWidths[0xA0]
+    return True
+
+
+def _glyph_to_char(face) -> dict[int, list[int]]:
+    glyph_to_char: dict[int, list[int]] = {}
+    spaces = face._cmap_spaces
+    for code, glyph in face.charToGlyph.items():
+        if code in spaces:
+            glyph = spaces[code]
+            if glyph is None:
+                continue
+        glyph_to_char.setdefault(glyph, []).append(code)
+    return glyph_to_char
 
 
 def font_path(role: str) -> str:
