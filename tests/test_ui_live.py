@@ -95,6 +95,13 @@ def test_escape_brings_back_the_committed_figures(qtbot, window):
     assert window.session.previewing is None and state(window) == before
     QTest.qWait(150)                                        # no late preview after the editor closed
     assert window.session.previewing is None and model.index(total_row, executed).data() == "2,082.80"
+    # typing on a selected cell replaces it (no F2): the first digit is previewed too
+    view.setCurrentIndex(model.index(4, executed))
+    QTest.keyClicks(view, "0")
+    qtbot.waitUntil(lambda: model.index(total_row, executed).data() == "2,065.79", timeout=1000)
+    assert model.index(4, rate).data() == "0.00%" and state(window) == before
+    QTest.keyClick(cell_editor(view), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: model.index(total_row, executed).data() == "2,082.80", timeout=1000)
 
 
 def test_half_typed_and_unreadable_numbers(qtbot, window):
@@ -150,6 +157,21 @@ def test_indicator_weight_and_actual_move_the_header_total(qtbot, window):
     assert window.session.previewing is None
     assert window.session.undo_stack.count() == before[0] + 1
     assert editor_window.score.text() == "总分 97.00　优"
+
+    # step ④: a hand score typed into the table moves 得分, its 合计 and the total below the table
+    editor_window.show_step(3)
+    scoring = editor_window.page_list[3]
+    score = column_headed(scoring.model, "得分")
+    total_row = scoring.model.rowCount() - 1
+    assert scoring.model.index(1, score).data() == "8.00" and scoring.model.index(total_row, score).data() == "88.00"
+    editor = open_cell(qtbot, scoring.table.view, 1, column_of(scoring.model, "score_override"))
+    QTest.keyClicks(editor, "3")
+    qtbot.waitUntil(lambda: scoring.model.index(1, score).data() == "3.00", timeout=1000)
+    assert scoring.model.index(total_row, score).data() == "83.00"
+    assert "总分 <b>92.00</b>" in scoring.total.text() and editor_window.score.text() == "总分 92.00　优"
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: scoring.model.index(1, score).data() == "8.00", timeout=1000)
+    assert "总分 <b>97.00</b>" in scoring.total.text() and editor_window.score.text() == "总分 97.00　优"
 
 
 def test_form_fields_preview_rate_scores_and_total(qtbot, window):
