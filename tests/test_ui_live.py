@@ -241,3 +241,14 @@ def test_preview_with_a_thousand_indicators_is_cheap(qtbot, window):
     assert max(timings) < 0.1, timings
     QTest.keyClick(editor, Qt.Key.Key_Escape)
     assert editor_window.score.text() == shown
+
+
+def test_a_cell_being_typed_is_kept_when_the_report_is_closed(qtbot, window):
+    report_id = open_seed(window)
+    window.editor.show_step(1)
+    page = window.editor.page_list[1]
+    model, view = page.projects.model, page.projects.view
+    editor = open_cell(qtbot, view, 1, column_of(model, "executed"))
+    QTest.keyClicks(editor, "1000")
+    window.show_start()  # back to the list with the editor still open: nothing typed may be lost
+    assert window.store.load(report_id).finance.projects[1].executed == Decimal("1000")

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QScrollArea, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from models.money import NumberError
@@ -426,4 +426,11 @@ class StepPage(QScrollArea):
         return False
 
     def commit(self):
+        """Before closing or switching: take what is typed but not yet left, in fields and table cells."""
         self.binder.commit_all()
+        for view in self.findChildren(QAbstractItemView):
+            if view.state() == QAbstractItemView.State.EditingState:
+                editor = view.indexWidget(view.currentIndex())
+                if editor is not None:
+                    view.commitData(editor)
+                    view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
