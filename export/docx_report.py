@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from xml.sax.saxutils import quoteattr
 
 from docx import Document as new_docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -22,6 +21,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from models.report import Report
 
 from . import charts, content
+from .fonts import escape
 from .package import register_renderer
 
 BODY_FONT = "仿宋_GB2312"
@@ -137,11 +137,16 @@ def _setup(doc):
     _add_font_alternates(doc)
 
 
+def _attribute(value: str) -> str:
+    """A quoted XML attribute value (xml.sax.saxutils.quoteattr costs its importer ≈ 10 ms)."""
+    return '"' + escape(value).replace('"', "&quot;") + '"'
+
+
 def _add_font_alternates(doc):
     """Declare the official fonts in word/fontTable.xml with the font Word should substitute."""
     part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable"))
     entries = "".join(
-        f'<w:font w:name={quoteattr(name)}><w:altName w:val={quoteattr(alt)}/><w:charset w:val="86"/>'
+        f'<w:font w:name={_attribute(name)}><w:altName w:val={_attribute(alt)}/><w:charset w:val="86"/>'
         f'<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>' for name, alt in ALT_NAMES.items())
     blob = part.blob.decode("utf-8")
     part._blob = blob.replace("</w:fonts>", entries + "</w:fonts>").encode("utf-8")

@@ -3,6 +3,8 @@ reportlab's own TTFont builds, since the PDF's widths, line breaks and embedded 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from reportlab.pdfbase.ttfonts import TTFont
 
 from export import fonts
@@ -48,3 +50,13 @@ def test_embedded_subset_is_byte_identical(both):
     assert bulk_face.makeSubset(codes) == reportlab_face.makeSubset(codes)
     for code in codes:
         assert bulk_face.getCharWidth(code) == reportlab_face.getCharWidth(code)
+
+
+@given(st.text(alphabet=st.sampled_from('&<>"\'&amp;ab王\n\t\u3000'), max_size=40))
+def test_escape_is_saxutils_escape(text):
+    from xml.sax.saxutils import escape, quoteattr
+
+    from export.docx_report import _attribute
+    assert fonts.escape(text) == escape(text)
+    if '"' not in text and not {"\n", "\r", "\t"} & set(text):
+        assert _attribute(text) == quoteattr(text)
