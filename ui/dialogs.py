@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 _LABELS = {QFileDialog.DialogLabel.LookIn: "查找范围：", QFileDialog.DialogLabel.FileType: "文件类型：",
            QFileDialog.DialogLabel.Reject: "取消"}
 
+_TOOL_TIPS = {"backButton": "后退", "forwardButton": "前进", "toParentButton": "上一级文件夹",
+              "newFolderButton": "新建文件夹", "listModeButton": "列表", "detailModeButton": "详细信息"}
+
 
 def _dialog(parent: QWidget | None, title: str, start: str, accept: str, name_label: str) -> QFileDialog:
     dialog = QFileDialog(parent, title, start)
@@ -18,6 +21,14 @@ def _dialog(parent: QWidget | None, title: str, start: str, accept: str, name_la
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, accept)
     dialog.setLabelText(QFileDialog.DialogLabel.FileName, name_label)
     dialog.setViewMode(QFileDialog.ViewMode.List)  # names only: the detail columns say "Folder" in English
+    # Qt's own dialog names its tool buttons through the translation file; name them here too, so
+    # they are Chinese even where qtbase_zh_CN.qm is missing.
+    from PySide6.QtWidgets import QAbstractButton
+    for name, tip in _TOOL_TIPS.items():
+        button = dialog.findChild(QAbstractButton, name)
+        if button is not None:
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
     return dialog
 
 
