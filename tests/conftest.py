@@ -48,3 +48,10 @@ def normalized(value):
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "reports.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """Every Qt test runs in the program's own QApplication (Chinese translations, fonts, style)."""
+    from ui.app import ZiPingTongApp
+    return ZiPingTongApp
