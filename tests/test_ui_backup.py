@@ -33,7 +33,7 @@ def test_backup_button_restores_every_report(qtbot, window, monkeypatch):
     for summary in window.store.list_reports():
         window.store.purge(summary.id)
     window.refresh_list()
-    assert window.start.table.rowCount() == 0
+    assert window.start.model.rowCount() == 0
 
     def choose_newest_and_restore(dialog):
         dialog.table.selectRow(0)
@@ -43,7 +43,7 @@ def test_backup_button_restores_every_report(qtbot, window, monkeypatch):
     monkeypatch.setattr(recovery.RestoreDialog, "exec", choose_newest_and_restore)
     window.start.backup_button.click()
     assert any("恢复" in text for text in shown)
-    assert window.store is not None and window.start.table.rowCount() == 1
+    assert window.store is not None and window.start.model.rowCount() == 1
 
 
 def test_damaged_database_is_set_aside_and_a_fresh_one_opened(qtbot, tmp_path, monkeypatch):

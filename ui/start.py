@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import Qt, Signal
+from decimal import Decimal
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView,
+                               QVBoxLayout, QWidget)
 
+from models.money import format_decimal
 from models.report import YEAR_RANGE
 
 from . import theme
@@ -25,6 +28,67 @@ def _when(stamp: str | None) -> str:
     except ValueError:
         return stamp
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+class ReportListModel(QAbstractTableModel):
+    """The store's report summaries as rows of the start page (read-only)."""
+
+    RIGHT = (1, 4)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.summaries: list = []
+
+    def set_summaries(self, summaries):
+        self.beginResetModel()
+        self.summaries = list(summaries)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.summaries)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        summary = self.summaries[index.row()]
+        deleted = summary.deleted_at is not None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(summary, col, deleted)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in self.RIGHT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if deleted:
+                return QColor("#9aa1ab")
+            if col == 3:
+                return QColor(theme.ERROR if summary.error_count else theme.OK)
+        if role == Qt.ItemDataRole.UserRole:
+            return summary.id
+        return None
+
+    @staticmethod
+    def _text(summary, col: int, deleted: bool) -> str:
+        if col == 0:
+            return summary.unit_name or "（未填单位名称）"
+        if col == 1:
+            return f"{summary.year}" if summary.year else ""
+        if col == 2:
+            return ENUM_LABELS["template"].get(summary.template, summary.template)
+        if col == 3:
+            return "已删除（可恢复）" if deleted else summary.status
+        if col == 4:  # as the header shows it: 99.00
+            return format_decimal(Decimal(summary.total_score), places=2) if summary.total_score else "—"
+        if col == 5:
+            return summary.grade or "—"
+        return _when(summary.updated_at)
 
 
 class NewReportDialog(QDialog):
@@ -81,7 +145,6 @@ class StartPage(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("page")
-        self.summaries = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.setSpacing(10)
@@ -115,8 +178,9 @@ class StartPage(QWidget):
         bar.addWidget(self.backup_button)
         layout.addLayout(bar)
 
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.model = ReportListModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -143,29 +207,16 @@ class StartPage(QWidget):
         self.carry_button.clicked.connect(lambda: self._with_selected(self.new_from_last_year_requested.emit))
         self.delete_button.clicked.connect(lambda: self._with_selected(self.delete_requested.emit))
         self.restore_button.clicked.connect(lambda: self._with_selected(self.restore_requested.emit))
-        self.table.itemActivated.connect(lambda _item: self._open())
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(lambda _index: self._open())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self._selection_changed()
 
+    @property
+    def summaries(self) -> list:
+        return self.model.summaries
+
     def show_reports(self, summaries, select_id: int | None = None):
-        self.summaries = list(summaries)
-        self.table.setRowCount(len(self.summaries))
-        for row, summary in enumerate(self.summaries):
-            deleted = summary.deleted_at is not None
-            status = "已删除（可恢复）" if deleted else summary.status
-            values = (summary.unit_name or "（未填单位名称）", f"{summary.year}" if summary.year else "",
-                      ENUM_LABELS["template"].get(summary.template, summary.template), status,
-                      summary.total_score or "—", summary.grade or "—", _when(summary.updated_at))
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, summary.id)
-                if col in (1, 4):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if deleted:
-                    item.setForeground(QColor("#9aa1ab"))
-                elif col == 3:
-                    item.setForeground(QColor(theme.ERROR if summary.error_count else theme.OK))
-                self.table.setItem(row, col, item)
+        self.model.set_summaries(summaries)
         self.empty.setVisible(not self.summaries)
         self.table.setVisible(bool(self.summaries))
         if self.summaries:
