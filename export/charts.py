@@ -43,7 +43,14 @@ def _share(part: Decimal, whole: Decimal) -> str:
     return f"{round2(part / whole * 100):.2f}%".replace(".00%", "%")
 
 
+def _one_line(text: str) -> str:
+    """A label drawn as one line: a tab or line break pasted into a name would show as a box in
+    the PDF, and Pillow's text layout refuses a carriage return (the DOCX export failed)."""
+    return " ".join(text.split()) if any(ch in text for ch in "\t\r\n\v\f") else text
+
+
 def _clip(text: str, font: str, size: float, width: float) -> str:
+    text = _one_line(text)
     if stringWidth(text, font, size) <= width:
         return text
     while text and stringWidth(text + "…", font, size) > width:
@@ -61,7 +68,8 @@ def drawing(chart: Chart, width: float) -> Drawing:
 
 
 def _title(d: Drawing, text: str, width: float, top: float, font: str):
-    d.add(String(width / 2, top - 14, text, fontName=font, fontSize=11, fillColor=INK, textAnchor="middle"))
+    d.add(String(width / 2, top - 14, _one_line(text), fontName=font, fontSize=11, fillColor=INK,
+                 textAnchor="middle"))
 
 
 def _top_items(items):
@@ -98,7 +106,7 @@ def _budget_structure(chart: Chart, width: float, font: str) -> Drawing:
         for index, part in enumerate(chart.parts):
             y = cy - radius - 18 - index * 15
             d.add(Rect(8 + shift, y - 1, 9, 9, fillColor=PALETTE[index], strokeColor=None))
-            label = f"{part.label} {_money(part.value)}（{_share(part.value, total)}）"
+            label = f"{_one_line(part.label)} {_money(part.value)}（{_share(part.value, total)}）"
             d.add(String(21 + shift, y, label, fontName=font, fontSize=8.5, fillColor=INK))
         left = 190.0
     if bars:
