@@ -24,3 +24,16 @@ def test_line_breaks_and_tabs_in_project_names_draw_as_one_line():
         assert charts.to_png(drawing).startswith(b"\x89PNG")  # Pillow refused a carriage return
     with zipfile.ZipFile(io.BytesIO(docx_report.render(report, True))) as docx:
         assert sum(name.startswith("word/media/") for name in docx.namelist()) == len(blocks)
+
+
+def test_chart_png_reads_back_pixel_for_pixel():
+    from PIL import Image, ImageDraw
+
+    from export.charts import png_bytes
+    image = Image.new("RGB", (37, 11), "white")
+    pen = ImageDraw.Draw(image)
+    pen.rectangle([3, 2, 20, 9], fill=(31, 78, 121))
+    pen.line([0, 10, 36, 0], fill=(192, 80, 77), width=2)
+    back = Image.open(io.BytesIO(png_bytes(image)))
+    assert back.format == "PNG" and back.mode == "RGB" and back.size == image.size
+    assert back.tobytes() == image.tobytes()
