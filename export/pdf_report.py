@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -360,7 +361,13 @@ def _build(document: content.Document, span_groups: bool) -> bytes:
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=document.title, author="自评通",
                             subject="部门整体支出绩效自评报告", creator="自评通", **MARGINS)
     decorate = _page_decoration(document.draft)
-    doc.build(flowables(document, styles), onFirstPage=decorate, onLaterPages=decorate)
+    # Streams deflated only, not also ASCII85-encoded (reportlab's default, for 7-bit mail): the
+    # encoder is pure Python (≈ 10 ms for seed 001) and makes the file a quarter larger.
+    a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        doc.build(flowables(document, styles), onFirstPage=decorate, onLaterPages=decorate)
+    finally:
+        rl_config.useA85 = a85
     return buffer.getvalue()
 
 
