@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.simpletypes import ST_HpsMeasure
 from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.styles.style import StyleFactory
 
 from models.report import Report
 
@@ -62,7 +63,9 @@ def _style(doc, name: str, *, east_asia: str, size: float, bold=False, align=Non
     try:
         style = styles[name]
     except KeyError:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        # styles.add_style() would first search every style of the template for the name that
+        # styles[name] has just not found (≈ 0.4 ms each); our names need no UI-name mapping
+        style = StyleFactory(styles.element.add_style_of_type(name, WD_STYLE_TYPE.PARAGRAPH, False))
         if base:
             style.base_style = styles[base]
     font = style.font
