@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from models.backup import describe_os_error
 from models.codec import FormatError, cleaned_report, report_to_json
 from models.paths import APP_VERSION
 from models.report import Report
@@ -41,6 +40,13 @@ _WINDOWS_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 _UNIX_SYMLINK, _UNIX_TYPE_MASK = 0o120000, 0o170000
 _ZIP_ENCRYPTED_FLAG = 0x1
+
+
+def describe_os_error(exc: OSError) -> str:
+    """models.backup.describe_os_error, imported when an error needs it: the backup module and
+    sqlite3 cost every export ≈ 3 ms otherwise."""
+    from models.backup import describe_os_error as describe
+    return describe(exc)
 
 
 class PackageError(Exception):
