@@ -136,15 +136,17 @@ def build_package(report: Report, *, draft: bool, documents: list[Document] | No
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for member in members:
-            archive.writestr(_zip_info(member.name), member.content)
+            # PDF streams, DOCX and XLSX are deflated already: deflating them again cost ≈ 8 ms
+            # for seed 001 and saved 4 % of their size
+            archive.writestr(_zip_info(member.name, deflate=member.role == "data"), member.content)
         archive.writestr(_zip_info(MANIFEST_NAME),
                          json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
     return buffer.getvalue()
 
 
-def _zip_info(name: str) -> zipfile.ZipInfo:
+def _zip_info(name: str, deflate: bool = True) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_dt.datetime.now().timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
     return info  # non-ASCII names get the UTF-8 flag from zipfile, which Explorer honours
 
