@@ -573,6 +573,14 @@ class CellDelegate(QStyledItemDelegate):
                 self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
                 self.view.enter_down()
                 return True
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                # Excel: Tab takes the value and moves right (Shift+Tab left), without opening the next cell
+                self.setModelData(editor, self.view.model(), self.view.currentIndex())
+                if self.last_refusal:
+                    return True
+                self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+                self.view.move_cursor(0, -1 if key == Qt.Key.Key_Backtab else 1)
+                return True
             if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not event.modifiers():
                 # Excel: arrows leave the cell and move, the typed value kept
                 self.setModelData(editor, self.view.model(), self.view.currentIndex())
