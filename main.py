@@ -14,6 +14,7 @@ Heavy modules (Qt, sqlmodel, the exporters) are imported only by the command tha
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from pathlib import Path
@@ -228,6 +229,9 @@ def cmd_export(args) -> int:
     if not out_dir.is_dir():
         print(f"输出文件夹不存在：{out_dir}", file=sys.stderr)
         return EXIT_CONTENT
+    # A short-lived command: what is loaded now lives until exit, so keep the collector off it
+    # (measured: ≈ 35 ms less, most of it at exit; bench/export_speed.py).
+    gc.freeze()
     try:
         path = write_package(loaded.report, out_dir, draft=bool(errors) or args.draft)
     except OSError as exc:

@@ -9,6 +9,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -160,7 +161,10 @@ def ms(seconds: float) -> str:
 def offscreen_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
-    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    # Bytecode as an installed program has it (the bundle ships .pyc), kept out of the source tree:
+    # without a cache every timed start would compile the project's modules again.
+    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "zipingtong-bench-pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra)
     return env
 
