@@ -13,8 +13,9 @@ tables always has at least 2 decimals, more if entered, with thousands separator
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterable
 
@@ -429,6 +430,36 @@ def _items_paragraphs(items: list[str], pattern: str | None) -> list[Paragraph]:
 
 # --- building the document --------------------------------------------------------------
 
+_SECTION_NUMBER = re.compile(r"^(?P<open>[（(]?)(?P<digits>[一二三四五六七八九十]+|\d+)(?P<close>[）)]?[、.．]?)$")
+
+
+class SectionNumbering:
+    """The outline writes each section's number; when a section is left out (``omit_if_empty``) the
+    ones after it at the same level move up, so the printed report never jumps from 1、 to 3、."""
+
+    def __init__(self):
+        self.counters: dict[int, int] = {}
+
+    def renumber(self, section: dict, blocks: list) -> None:
+        level = section.get("level", 1)
+        for deeper in [key for key in self.counters if key > level]:
+            del self.counters[deeper]  # a new parent starts its children at one
+        number = section.get("number", "")
+        match = _SECTION_NUMBER.match(number)
+        if match is None or "attachment" in section:
+            return
+        self.counters[level] = self.counters.get(level, 0) + 1
+        count = self.counters[level]
+        digits = chinese_number(count) if not match["digits"].isdigit() else str(count)
+        printed = f"{match['open']}{digits}{match['close']}"
+        if printed == number:
+            return
+        for index, block in enumerate(blocks):
+            if isinstance(block, Heading) and block.text.startswith(number):
+                blocks[index] = replace(block, text=printed + block.text[len(number):])
+                return
+
+
 class _Builder:
     def __init__(self, report: Report, derived: Derived, template: Template):
         self.report = report
@@ -442,8 +473,12 @@ class _Builder:
         title = fill_blank(outline.get("title", "{year}年度{unit}部门整体支出绩效自评报告"), self.values)
         cover = [text for text in (sentence(spec, self.values) for spec in outline.get("cover", [])) if text]
         blocks: list[Block] = [Title(title, cover)]
+        numbering = SectionNumbering()
         for section in outline.get("sections", []):
-            blocks.extend(self.section(section))
+            printed = self.section(section)
+            if printed:
+                numbering.renumber(section, printed)
+            blocks.extend(printed)
         return Document(title=title, blocks=blocks, draft=draft)
 
     def section(self, section: dict) -> list[Block]:

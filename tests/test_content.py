@@ -73,7 +73,8 @@ def test_guangdong_scores_on_a_100_point_scale():
 def test_guangdong_groups_indicators_by_task():
     document = build_document(load_seed("000"))
     level3 = [h.text for h in document.headings() if h.level == 3]
-    assert level3[0] == "2、重点工作任务"  # 1、年度总体工作 is left out: seed 000 has no overall goal
+    # 年度总体工作 is left out (seed 000 has no overall goal): 重点工作任务 moves up to 1、
+    assert level3[0] == "1、重点工作任务"
     assert level3[1:] == ["1. 任务一：推进全区优抚工作", "2. 任务二：义务兵和预备消防士家庭优待金发放工作",
                       "3. 任务三：落实相关政策做好安置工作", "4. 任务四：落实双拥工作事项"]
     summary = next(b for b in document.blocks if isinstance(b, Table) and b.header_rows
@@ -154,3 +155,18 @@ def test_outline_uses_only_known_placeholders_blocks_and_tables(key):
             assert hasattr(builder, f"block_{block['type']}"), block["type"]
             if block["type"] == "table":
                 assert block["table"] in BUILDERS
+
+
+
+def test_section_numbering_closes_the_gap_a_left_out_section_leaves():
+    from export.content import Heading, SectionNumbering
+    numbering = SectionNumbering()
+    printed = []
+    # （一） is left out (omit_if_empty): （二） becomes （一）; a new level-1 section restarts its children
+    for number, heading, level in (("一、", "基本情况", 1), ("（二）", "收支", 2), ("（三）", "任务", 2),
+                                   ("二、", "评价", 1), ("（一）", "综述", 2), ("1、", "细目", 3)):
+        section = {"number": number, "heading": heading, "level": level}
+        blocks = [Heading(number + heading, level)]
+        numbering.renumber(section, blocks)
+        printed.append(blocks[0].text)
+    assert printed == ["一、基本情况", "（一）收支", "（二）任务", "二、评价", "（一）综述", "1、细目"]

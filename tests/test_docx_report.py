@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -38,14 +39,18 @@ def docs() -> dict[str, tuple[object, bytes, object]]:
     return out
 
 
+def _without_number(text: str) -> str:
+    return re.sub(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[、.．])", "", text)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_headings_are_word_headings_in_outline_order(docs, seed):
     report, _data, doc = docs[seed]
-    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    # numbers are compared apart: a left-out section moves the later ones up (test_content)
+    headings = [(p.style.name, _without_number(p.text)) for p in doc.paragraphs if p.style.name.startswith("Heading")]
     outline = load_template(report.template).outline["sections"]
-    expected = [(s.get("number", "") + s["heading"]).replace("{year}", str(report.year)) for s in outline]
-    level_of = {(s.get("number", "") + s["heading"]).replace("{year}", str(report.year)): s.get("level", 1)
-                for s in outline}
+    expected = [s["heading"].replace("{year}", str(report.year)) for s in outline]
+    level_of = {s["heading"].replace("{year}", str(report.year)): s.get("level", 1) for s in outline}
     printed = [text for _style, text in headings if text in level_of]
     # the outline's own sections, in its order; omitted ones only where the outline allows it
     assert printed == [h for h in expected if h in printed]
