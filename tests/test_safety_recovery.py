@@ -2,6 +2,7 @@
 "already open elsewhere" refusal, and the 备份与恢复 dialog."""
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import sqlite3
 import subprocess
@@ -9,14 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
 from conftest import ROOT, load_seed
 
 from models import backup
 from models.store import Store
-from ui.recovery import RestoreDialog, check_database_on_start, open_store_with_recovery
+from ui.recovery import BackupListModel, RestoreDialog, check_database_on_start, open_store_with_recovery
 
 
 class Answers:
@@ -122,6 +123,24 @@ def test_a_database_open_in_another_copy_is_refused_with_a_message(qtbot, db_pat
     store.close()
 
 
+def test_backup_list_model_rows_and_damaged_backups(qapp, tmp_path):
+    model = BackupListModel()
+    model.set_backups([
+        backup.BackupInfo(tmp_path / "a.sqlite3", _dt.datetime(2024, 3, 5, 9, 7), "daily", 3 * 1024 * 1024 + 1, 4),
+        backup.BackupInfo(tmp_path / "b.sqlite3", _dt.datetime(2023, 12, 31, 23, 59), "manual", 300, None)])
+    assert model.rowCount() == 2 and model.columnCount() == 4
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == ["备份时间", "类型", "报告数", "大小"]
+    assert [model.index(0, c).data() for c in range(4)] == ["2024年03月05日 09:07", "每日自动备份", "4份报告", "3.0 MB"]
+    assert [model.index(1, c).data() for c in range(4)] == ["2023年12月31日 23:59", "手动备份", "无法读取", "1 KB"]
+    assert model.index(0, 2).data(Qt.ItemDataRole.TextAlignmentRole) & int(Qt.AlignmentFlag.AlignRight)
+    assert not model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole)
+    # a damaged backup is shown but can be neither selected nor restored
+    assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsSelectable
+    assert model.flags(model.index(1, 0)) == Qt.ItemFlag.NoItemFlags
+    assert "已损坏" in model.index(1, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
 def test_restore_dialog_lists_restores_and_keeps_the_current_file(qtbot, db_path):
     with Store(db_path) as store:
         store.create(load_seed("001"))
@@ -140,19 +159,19 @@ def test_restore_dialog_lists_restores_and_keeps_the_current_file(qtbot, db_path
     dialog = RestoreDialog(db_path, release=release)
     qtbot.addWidget(dialog)
     dialog.show()
-    table = dialog.table
-    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    model = dialog.model
+    rows = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
     assert [row[2] for row in rows] == ["2份报告", "1份报告"]
     assert all(row[1] == "手动备份" and row[0].count("年") == 1 for row in rows)
     assert dialog.restore_button.isEnabled()  # the newest is selected
 
     dialog.backup_now.click()  # a backup now, with the store still open
-    assert table.rowCount() == 3 and table.item(0, 2).text() == "3份报告"
+    assert model.rowCount() == 3 and model.index(0, 2).data() == "3份报告"
 
     dialog.keep.setValue(5)
     assert backup.read_keep(db_path) == 5
 
-    table.selectRow(2)  # the oldest: one report
+    dialog.table.selectRow(2)  # the oldest: one report
     assert dialog.selected().path == older
     answers = Answers("confirmRestore", "ok")
     dialog.restore_selected()

@@ -5,10 +5,10 @@ import json
 import re
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout,
+                               QWidget)
 
 from models.money import ZERO, NumberError, format_percent, parse_decimal, round2, trim
 from models.paths import resource_path
@@ -59,6 +59,41 @@ def load_library() -> list[dict]:
         return json.load(handle)["indicators"]
 
 
+class LibraryModel(QAbstractTableModel):
+    """The entries of the indicator library as rows (read-only); SEARCH_ROLE holds all text of an entry."""
+
+    COLUMNS = ("一级指标", "二级指标", "三级指标", "参考指标值", "说明")
+    KEYS = ("level1", "level2", "name", "target_text", "explanation")
+    SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, entries: list[dict], parent=None):
+        super().__init__(parent)
+        self.entries = entries
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry.get(self.KEYS[index.column()]) or ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.get("explanation") or None
+        if role == self.SEARCH_ROLE:  # kind, unit, direction too: typing "定性" or "%" finds them
+            return " ".join(str(value or "") for value in entry.values())
+        return None
+
+
 class LibraryDialog(QDialog):
     """Pick indicators from resources/indicator_library.json (filter by typing)."""
 
@@ -75,17 +110,18 @@ class LibraryDialog(QDialog):
         self.filter.textChanged.connect(self._apply_filter)
         top.addWidget(self.filter, 1)
         layout.addLayout(top)
-        self.table = QTableWidget(len(self.entries), 5, self)
-        self.table.setHorizontalHeaderLabels(["一级指标", "二级指标", "三级指标", "参考指标值", "说明"])
+        self.model = LibraryModel(self.entries, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(LibraryModel.SEARCH_ROLE)
+        self.proxy.setFilterKeyColumn(0)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        for row, entry in enumerate(self.entries):
-            for col, key in enumerate(("level1", "level2", "name", "target_text", "explanation")):
-                item = QTableWidgetItem(entry.get(key) or "")
-                item.setToolTip(entry.get("explanation", ""))
-                self.table.setItem(row, col, item)
         header = self.table.horizontalHeader()
         for col, width in ((0, 80), (1, 130), (3, 130)):
             self.table.setColumnWidth(col, width)
@@ -104,14 +140,12 @@ class LibraryDialog(QDialog):
         layout.addWidget(buttons)
 
     def _apply_filter(self, text: str):
-        text = text.strip()
-        for row, entry in enumerate(self.entries):
-            haystack = " ".join(str(v or "") for v in entry.values())
-            self.table.setRowHidden(row, bool(text) and text not in haystack)
+        self.proxy.setFilterFixedString(text.strip())
 
     def chosen(self) -> list[dict]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.entries[r] for r in rows if not self.table.isRowHidden(r)]
+        """The selected entries still shown by the filter, in the library's order."""
+        rows = sorted({self.proxy.mapToSource(index).row() for index in self.table.selectionModel().selectedRows()})
+        return [self.entries[r] for r in rows]
 
 
 # --- ③ 绩效指标 ---------------------------------------------------------------------------

@@ -11,10 +11,9 @@ import sqlite3
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+                               QMessageBox, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget)
 
 from models import backup
 
@@ -135,6 +134,50 @@ def open_store_with_recovery(parent: QWidget | None, db_path: Path):
     return None
 
 
+class BackupListModel(QAbstractTableModel):
+    """The backups as rows of the 备份与恢复 dialog (read-only); a damaged backup is shown, not offered."""
+
+    COLUMNS = ("备份时间", "类型", "报告数", "大小")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.backups: list[backup.BackupInfo] = []
+
+    def set_backups(self, backups):
+        self.beginResetModel()
+        self.backups = list(backups)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.backups)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def flags(self, index):
+        if not index.isValid() or not self.backups[index.row()].readable:
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        info = self.backups[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (_when(info), info.kind_label, _count(info), _size(info.size))[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and not info.readable:
+            return "这个备份文件已损坏，不能用于恢复"
+        return None
+
+
 class RestoreDialog(QDialog):
     """备份与恢复: the backups (time, kind, reports, size), 立即备份, how many to keep, 恢复.
 
@@ -143,7 +186,7 @@ class RestoreDialog(QDialog):
     ``restored`` then holds the models.backup.RestoreResult.
     """
 
-    COLUMNS = ("备份时间", "类型", "报告数", "大小")
+    COLUMNS = BackupListModel.COLUMNS
 
     def __init__(self, db_path: Path, parent: QWidget | None = None,
                  release: Callable[[], None] | None = None):
@@ -151,7 +194,6 @@ class RestoreDialog(QDialog):
         self.db_path = Path(db_path)
         self.release = release
         self.restored: backup.RestoreResult | None = None
-        self.backups: list[backup.BackupInfo] = []
         self.setWindowTitle("备份与恢复")
         self.resize(640, 440)
 
@@ -161,9 +203,10 @@ class RestoreDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.model = BackupListModel(self)
+        self.table = QTableView(self)
         self.table.setObjectName("backupTable")
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -172,8 +215,8 @@ class RestoreDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.table.itemDoubleClicked.connect(lambda _item: self.restore_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         layout.addWidget(self.table, 1)
 
         self.empty = QLabel("还没有备份。自评通会在明天第一次打开时自动备份，也可以点“立即备份”。", self)
@@ -215,24 +258,17 @@ class RestoreDialog(QDialog):
         self.refresh()
 
     def refresh(self):
-        self.backups = backup.list_backups(self.db_path)
-        self.table.setRowCount(len(self.backups))
-        for row, info in enumerate(self.backups):
-            cells = (_when(info), info.kind_label, _count(info), _size(info.size))
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if not info.readable:
-                    item.setFlags(Qt.ItemFlag.NoItemFlags)  # a damaged backup is shown, not offered
-                    item.setToolTip("这个备份文件已损坏，不能用于恢复")
-                self.table.setItem(row, column, item)
+        self.model.set_backups(backup.list_backups(self.db_path))
         self.table.setVisible(bool(self.backups))
         self.empty.setVisible(not self.backups)
         readable = [row for row, info in enumerate(self.backups) if info.readable]
         if readable:
             self.table.selectRow(readable[0])
         self._selection_changed()
+
+    @property
+    def backups(self) -> list[backup.BackupInfo]:
+        return self.model.backups
 
     def selected(self) -> backup.BackupInfo | None:
         rows = {index.row() for index in self.table.selectionModel().selectedRows()}
