@@ -160,15 +160,18 @@ class IndicatorsPage(StepPage):
         self.add_section("年度总体目标", goals)
 
         level1 = column(Indicator, "level1", kind="enum", values=LEVEL1_NAMES, width=8)
-        cols = [level1, column(Indicator, "level2", width=11), column(Indicator, "name", width=0),
+        # at 1366×768 the name takes what the short texts leave: they wrap on two lines of 5 characters
+        # ("服务对象/满意度指标"), and so do the headers over them
+        cols = [level1, column(Indicator, "level2", width=9),
+                column(Indicator, "name", width=0),
                 column(Indicator, "kind", header="性质", width=4),
                 column(Indicator, "direction", header="方向", width=8, enabled=lambda i: i.kind != "qualitative"),
-                column(Indicator, "target_text", header="年度指标值", width=11,
+                column(Indicator, "target_text", header="年度指标值", width=9, shown_header="年度\n指标值",
                        tooltip=GLOSSARY["年度指标值（文字）"]),
                 column(Indicator, "target", header="目标数值", width=7, tooltip=GLOSSARY["年度指标值"],
                        enabled=lambda i: i.kind != "qualitative"),
                 column(Indicator, "unit", header="单位", width=5, enabled=lambda i: i.kind != "qualitative"),
-                column(Indicator, "actual_text", header="实际完成值", width=11,
+                column(Indicator, "actual_text", header="实际完成值", width=9, shown_header="实际\n完成值",
                        tooltip=GLOSSARY["实际完成值（文字）"]),
                 column(Indicator, "actual", header="完成数值", width=7, tooltip=GLOSSARY["实际完成值"],
                        enabled=lambda i: i.kind != "qualitative"),

@@ -44,6 +44,8 @@ class Column:
     cell_tooltip: Callable[[Any, int], str] | None = None  # e.g. the rule behind an auto score
     strip_numbering: bool = False  # a list the report numbers itself: "1、…" typed or pasted loses its "1、"
     places: int | None = None      # fixed decimals shown (weights: 10.00 beside 16.67), None = as typed
+    shown_header: str = ""         # the header as the table shows it, e.g. "年度\n指标值": a column narrower
+                                   # than its name (messages still name the column by ``header``)
 
     @property
     def numeric(self) -> bool:
@@ -274,7 +276,7 @@ class RowsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             spec = self.columns[section]
             if role == DISPLAY_ROLE:
-                return spec.header
+                return spec.shown_header or spec.header
             if role == Qt.ItemDataRole.ToolTipRole:
                 return spec.tooltip or spec.header
             return None
@@ -636,8 +638,9 @@ class SheetView(QTableView):
         for col, spec in enumerate(self.model().columns):
             if spec.width:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                width = max(metrics.horizontalAdvance("8") * spec.width + 12,
-                            metrics.horizontalAdvance(spec.header) + 18)
+                header_width = max(metrics.horizontalAdvance(line)
+                                   for line in (spec.shown_header or spec.header).splitlines())
+                width = max(metrics.horizontalAdvance("8") * spec.width + 12, header_width + 18)
                 if spec.kind == "enum" and spec.values:  # "满意度指标" on one line, the list's arrow beside it
                     width = max(width, max(metrics.horizontalAdvance(spec.labels.get(v, v)) for v in spec.values)
                                 + 34)
