@@ -30,7 +30,30 @@ def _utf8_stdio():
             pass
 
 
+# argparse's own words (usage, errors, help), in Chinese: the program speaks Chinese to its users.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "命令",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的命令 %(value)r（可用：%(choices)s）",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的%(type)s值：%(value)r",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+}
+
+
+def _chinese_argparse():
+    argparse._ = lambda text: ARGPARSE_ZH.get(text, text)  # argparse looks its words up through _()
+
+
 def _parser() -> argparse.ArgumentParser:
+    _chinese_argparse()
     parser = argparse.ArgumentParser(prog="main.py", description="自评通：部门整体支出绩效自评报告")
     sub = parser.add_subparsers(dest="command")
 

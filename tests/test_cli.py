@@ -162,3 +162,10 @@ def test_exported_package_is_readable_by_others_like_any_new_file(tmp_path):
     mask = os.umask(0o022)
     os.umask(mask)
     assert package.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_usage_errors_are_in_chinese():
+    result = run("check")
+    assert result.returncode == 2
+    assert "缺少参数" in result.stderr and "用法" in result.stderr
+    assert "usage" not in result.stderr and "required" not in result.stderr
