@@ -2,10 +2,14 @@
 reads most get the room, nothing is cut off at the largest font size."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QApplication, QStyle
 
 from conftest import seed_dict
+from ui import theme
+from ui.editor import STEP_LIST_WIDTH
 from test_ui_wizard import column_of, open_seed, qapp_cls, window  # noqa: F401
 
 
@@ -37,3 +41,46 @@ def test_indicator_names_get_the_room_at_1366(qtbot, window):
     assert model.headerData(target_text, Qt.Orientation.Horizontal) == "年度\n指标值"
     header = view.horizontalHeader()
     assert header.height() >= 2 * view.fontMetrics().lineSpacing()
+
+
+def step_items_cut_off(editor) -> list[str]:
+    """The step items whose text is wider than the room the list gives it (beside the icon, inside the padding)."""
+    steps = editor.steps
+    metrics = steps.fontMetrics()
+    return [steps.item(row).text() for row in range(steps.count())
+            if metrics.horizontalAdvance(steps.item(row).text()) > editor.step_text_room(row, steps.width())]
+
+
+def test_step_list_shows_its_counts_at_the_largest_font(qtbot, window):
+    open_seed(window)
+    assert "✖1 ⚠3" in window.editor.steps.item(1).text()
+    assert window.editor.splitter.sizes()[0] == STEP_LIST_WIDTH and step_items_cut_off(window.editor) == []
+    try:
+        for _ in theme.FONT_SIZES:  # A＋ until the largest size
+            window.editor.font_buttons[1].click()
+        assert QApplication.instance().font().pointSize() == theme.FONT_SIZES[-1]
+        qtbot.wait(10)
+        editor = window.editor
+        steps = editor.steps
+        assert steps.font().pointSize() == theme.FONT_SIZES[-1]
+        assert step_items_cut_off(editor) == []
+        # the same sum by hand: text + icon + the style sheet's padding and border fit the viewport
+        metrics = steps.fontMetrics()
+        longest = max(metrics.horizontalAdvance(steps.item(r).text()) for r in range(steps.count()))
+        assert longest + steps.iconSize().width() + 2 * 8 + 4 <= steps.viewport().width()
+        assert editor.splitter.sizes()[0] > STEP_LIST_WIDTH
+        # more problems make an item longer: the list widens with it
+        before = steps.width()
+        indicators = window.session.report.evaluation.indicators
+        window.session.set_values([(("evaluation", "indicators", row, "weight"), None)
+                                   for row in range(len(indicators))], "清空分值")
+        assert re.search(r"✖\d\d", steps.item(2).text())  # eleven indicators without points: "✖11"
+        qtbot.wait(10)
+        assert step_items_cut_off(editor) == [] and steps.width() > before
+    finally:
+        for _ in theme.FONT_SIZES:
+            window.editor.font_buttons[0].click()
+        window.editor.font_buttons[1].click()
+    assert QApplication.instance().font().pointSize() == theme.DEFAULT_POINT_SIZE
+    qtbot.wait(10)
+    assert window.editor.splitter.sizes()[0] == STEP_LIST_WIDTH  # back to its usual width

@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
             report_id, step = self.session.report_id, self.editor.pages.currentIndex()
             self.open_report(report_id)
             self.editor.show_step(step)
+            self.editor.fit_step_list()  # the step list follows the font, wider or back to its usual width
 
     def closeEvent(self, event):
         self.close_report()

@@ -4,7 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QPushButton, QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
+                               QPushButton, QSplitter, QStackedWidget, QStyle, QStyleOptionViewItem, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from models.checks import ERROR, STEPS, step_of
 from models.templates import load_template
@@ -14,6 +15,7 @@ from .fields import display
 from .session import ReportSession, path_text
 
 STEP_NUMBERS = "①②③④⑤"
+STEP_LIST_WIDTH = 190  # the step list's width at the default font size (wider when its items need it)
 STATE_NOT_STARTED, STATE_ERROR, STATE_WARNING, STATE_DONE = "未开始", "有错误", "有警告", "完成"
 _STATE_COLOURS = {STATE_NOT_STARTED: "#b8bec7", STATE_ERROR: theme.ERROR, STATE_WARNING: theme.WARNING,
                   STATE_DONE: theme.OK}
@@ -219,7 +221,7 @@ class Editor(QWidget):
         self.splitter.addWidget(self.problems)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([190, 905, 270])
+        self.splitter.setSizes([STEP_LIST_WIDTH, 905, 270])
         layout.addWidget(self.splitter, 1)
         self.steps.currentRowChanged.connect(self.show_step)
 
@@ -384,6 +386,35 @@ class Editor(QWidget):
             item.setToolTip(f"{STEPS[step]}：{state}" + (f"（{errors}个错误，{warnings}个警告）" if marks else "")
                             + f"　快捷键 Alt+{step + 1}")
             item.setData(Qt.ItemDataRole.UserRole, state)
+        self.steps.setMinimumWidth(self.step_list_width())  # "✖12 ⚠3" may be longer than the last counts
+
+    def step_text_room(self, row: int, width: int) -> int:
+        """Pixels the text of step ``row`` has in a list ``width`` wide: what the style leaves beside the
+        icon, inside the item's padding and border (the style sheet's), less the text's own margins."""
+        steps = self.steps
+        steps.ensurePolished()
+        option = QStyleOptionViewItem()
+        steps.initViewItemOption(option)  # the icon size, alignment and widget, as the list paints with
+        option.rect = QRect(0, 0, width - 2 * steps.frameWidth(), steps.item(row).sizeHint().height())
+        steps.itemDelegate().initStyleOption(option, steps.model().index(row, 0))
+        style = steps.style()
+        text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, steps)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, steps) + 1
+        return text.width() - 2 * margin
+
+    def step_list_width(self) -> int:
+        """The width at which the longest step item is shown whole at the current font size."""
+        metrics = self.steps.fontMetrics()
+        probe = 1000
+        return max(probe - self.step_text_room(row, probe) + metrics.horizontalAdvance(self.steps.item(row).text())
+                   for row in range(self.steps.count())) + 2
+
+    def fit_step_list(self):
+        """After a font size change: the step list as wide as its items need (at least its usual width)."""
+        sizes = self.splitter.sizes()
+        width = max(self.step_list_width(), STEP_LIST_WIDTH)
+        if sum(sizes) > 0 and sizes[0] != width:
+            self.splitter.setSizes([width, max(sizes[1] + sizes[0] - width, 0), sizes[2]])
 
     def commit(self):
         page = self.pages.currentWidget()
