@@ -5,7 +5,7 @@ import json
 import re
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout,
                                QWidget)
@@ -19,6 +19,7 @@ from models.templates import load_template
 
 from .fields import ENUM_LABELS, GLOSSARY, display
 from .forms import StepPage, form_grid
+from .listmodel import ReadOnlyRowsModel
 from .session import ReportSession
 from .steps import _labelled
 from .table import Column, RowsModel, TableSection, column, derived_column
@@ -59,34 +60,20 @@ def load_library() -> list[dict]:
         return json.load(handle)["indicators"]
 
 
-class LibraryModel(QAbstractTableModel):
+class LibraryModel(ReadOnlyRowsModel):
     """The entries of the indicator library as rows (read-only); SEARCH_ROLE holds all text of an entry."""
 
     COLUMNS = ("一级指标", "二级指标", "三级指标", "参考指标值", "说明")
     KEYS = ("level1", "level2", "name", "target_text", "explanation")
     SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, entries: list[dict], parent=None):
-        super().__init__(parent)
-        self.entries = entries
+    @property
+    def entries(self) -> list[dict]:
+        return self.rows
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        entry = self.entries[index.row()]
+    def cell(self, entry: dict, col: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
-            return entry.get(self.KEYS[index.column()]) or ""
+            return entry.get(self.KEYS[col]) or ""
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.get("explanation") or None
         if role == self.SEARCH_ROLE:  # kind, unit, direction too: typing "定性" or "%" finds them

@@ -11,11 +11,13 @@ import sqlite3
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget)
 
 from models import backup
+
+from .listmodel import ReadOnlyRowsModel
 
 
 def _when(info: backup.BackupInfo) -> str:
@@ -134,41 +136,24 @@ def open_store_with_recovery(parent: QWidget | None, db_path: Path):
     return None
 
 
-class BackupListModel(QAbstractTableModel):
+class BackupListModel(ReadOnlyRowsModel):
     """The backups as rows of the 备份与恢复 dialog (read-only); a damaged backup is shown, not offered."""
 
     COLUMNS = ("备份时间", "类型", "报告数", "大小")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.backups: list[backup.BackupInfo] = []
+    @property
+    def backups(self) -> list[backup.BackupInfo]:
+        return self.rows
 
     def set_backups(self, backups):
-        self.beginResetModel()
-        self.backups = list(backups)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.backups)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+        self.set_rows(backups)
 
     def flags(self, index):
-        if not index.isValid() or not self.backups[index.row()].readable:
+        if not index.isValid() or not self.rows[index.row()].readable:
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        info = self.backups[index.row()]
-        col = index.column()
+    def cell(self, info: backup.BackupInfo, col: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             return (_when(info), info.kind_label, _count(info), _size(info.size))[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
@@ -203,7 +188,7 @@ class RestoreDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        self.model = BackupListModel(self)
+        self.model = BackupListModel(parent=self)
         self.table = QTableView(self)
         self.table.setObjectName("backupTable")
         self.table.setModel(self.model)

@@ -5,7 +5,7 @@ import datetime as _dt
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView,
@@ -16,6 +16,7 @@ from models.report import YEAR_RANGE
 
 from . import theme
 from .fields import ENUM_LABELS
+from .listmodel import ReadOnlyRowsModel
 
 COLUMNS = ("单位", "年度", "模板", "状态", "总分", "等次", "最后修改")
 
@@ -30,37 +31,21 @@ def _when(stamp: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-class ReportListModel(QAbstractTableModel):
+class ReportListModel(ReadOnlyRowsModel):
     """The store's report summaries as rows of the start page (read-only)."""
 
+    COLUMNS = COLUMNS
     RIGHT = (1, 4)
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.summaries: list = []
+    @property
+    def summaries(self) -> list:
+        return self.rows
 
     def set_summaries(self, summaries):
-        self.beginResetModel()
-        self.summaries = list(summaries)
-        self.endResetModel()
+        self.set_rows(summaries)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.summaries)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        summary = self.summaries[index.row()]
+    def cell(self, summary, col: int, role):
         deleted = summary.deleted_at is not None
-        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(summary, col, deleted)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in self.RIGHT:
@@ -178,7 +163,7 @@ class StartPage(QWidget):
         bar.addWidget(self.backup_button)
         layout.addLayout(bar)
 
-        self.model = ReportListModel(self)
+        self.model = ReportListModel(parent=self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
