@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QScrollArea, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget)
 
@@ -25,16 +24,72 @@ def _repolish(widget: QWidget):
     widget.update()
 
 
-class FieldLineEdit(QLineEdit):
-    """A one-line field; numbers right-aligned, shown with separators when not being edited."""
+# The widest figure a field is made room for before its value is known: a county department's money in 万元
+# (9,999,999.99 万元 ≈ 1,000 亿元). A longer value shown makes the field wider still.
+FIGURE_SAMPLES = {"money": "9,999,999.99", "signed": "-9,999,999.99", "number": "9,999,999.99", "count": "9,999,999"}
 
-    def __init__(self, kind: str, parent=None):
+
+def width_for_text(edit: QLineEdit, text_width: int) -> int:
+    """The width at which ``edit`` shows ``text_width`` pixels of text whole: what QLineEdit.sizeHint adds to
+    the 17 "x" it measures (its inner margins, text margins, the style's frame and padding), plus air."""
+    measured = edit.fontMetrics().horizontalAdvance("x") * 17
+    return text_width + edit.sizeHint().width() - measured + 4
+
+
+class FieldLineEdit(QLineEdit):
+    """A one-line field; numbers right-aligned, shown with separators when not being edited.
+
+    A figure is never squeezed: the field is at least as wide as its widest plausible figure and the text it
+    shows, measured with its current font, again whenever the font or the value changes (at the largest font
+    size the step page scrolls sideways instead). ``chars``: a fixed width of that many digits (and the hint)."""
+
+    def __init__(self, kind: str, parent=None, *, chars: int = 0, numeric: bool | None = None,
+                 sample: str | None = None):
         super().__init__(parent)
         self.kind = kind
         self.stored: Any = None
-        if kind in NUMERIC_KINDS:
+        self.chars = chars
+        self.numeric = kind in NUMERIC_KINDS if numeric is None else numeric
+        self.sample = sample if sample is not None else FIGURE_SAMPLES.get(kind, FIGURE_SAMPLES["money"])
+        if self.numeric:
             self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.setFont(theme.number_font(QGuiApplication.font()))
+            self.setFont(theme.digits_font())  # the family only: the size follows the page's font
+        self.fit_width()
+
+    def shown_texts(self) -> list[str]:
+        texts = [self.text()]
+        if self.kind in ("money", "signed"):  # what it shows when left and while edited
+            texts += [display(self.kind, self.stored), edit_text(self.kind, self.stored)]
+        return texts
+
+    def fit_width(self):
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for text in self.shown_texts())
+        if self.chars:  # wide enough for the hint inside it, too ("留空用自动得分" was cut off)
+            widest = max(widest, metrics.horizontalAdvance("8") * self.chars,
+                         metrics.horizontalAdvance(self.placeholderText()) + 8)
+            self.setFixedWidth(width_for_text(self, widest) + 12)
+        elif self.numeric:
+            self.setMinimumWidth(width_for_text(self, max(widest, metrics.horizontalAdvance(self.sample))))
+
+    def setPlaceholderText(self, text: str):  # type: ignore[override]
+        super().setPlaceholderText(text)
+        self.fit_width()
+
+    def setText(self, text: str):  # type: ignore[override]
+        super().setText(text)
+        self.fit_width()
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_width()
+
+    def event(self, event):
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Polish:  # the style sheet's border and padding are known now
+            self.fit_width()
+        return handled
 
     def show_value(self, value):
         self.stored = value
@@ -122,12 +177,9 @@ class Binder(QObject):
         meta = self._meta(path)
         kind = kind or meta["kind"]
         what = what or meta.get("label", "")
-        widget = FieldLineEdit(kind, self.parent_widget)
+        widget = FieldLineEdit(kind, self.parent_widget, chars=chars)
         if placeholder:
             widget.setPlaceholderText(placeholder)
-        if chars:  # wide enough for the hint inside it, too ("留空用自动得分" was cut off)
-            widget.setFixedWidth(max(widget.fontMetrics().horizontalAdvance("8") * chars,
-                                     widget.fontMetrics().horizontalAdvance(placeholder) + 8) + 24)
         bound = Bound(widget, path, kind, what, tooltip if tooltip is not None else GLOSSARY.get(what, ""))
         widget.editingFinished.connect(lambda b=bound: self._commit_line(b))
         if kind in NUMERIC_KINDS:  # derived figures beside it follow the number while it is typed
@@ -164,16 +216,11 @@ class Binder(QObject):
                       numeric: bool = True) -> QLineEdit:
         """A read-only figure; ``compute`` reads ``session.shown_report`` / ``shown_derived`` so that it
         follows a number while it is typed."""
-        widget = QLineEdit(self.parent_widget)
+        widget = FieldLineEdit("derived", self.parent_widget, chars=chars, numeric=numeric)
         widget.setReadOnly(True)
         widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         widget.setProperty("derived", True)
         widget.setToolTip(tooltip or "由程序计算，不能修改")
-        if numeric:
-            widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            widget.setFont(theme.number_font(QGuiApplication.font()))
-        if chars:
-            widget.setFixedWidth(widget.fontMetrics().horizontalAdvance("8") * chars + 24)
         self.derived.append((widget, compute))
         widget.setText(compute(self.session))
         return widget
@@ -271,6 +318,8 @@ class Binder(QObject):
         if widget.property("severity") != severity:
             widget.setProperty("severity", severity)
             _repolish(widget)
+            if isinstance(widget, FieldLineEdit):  # a coloured field has its own border
+                widget.fit_width()
         widget.setToolTip(tooltip)
 
     def locate(self, path: str) -> QWidget | None:

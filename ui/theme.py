@@ -1,6 +1,7 @@
 """Colours, fonts and the one style sheet: one accent colour, red only for errors, amber for warnings."""
 from __future__ import annotations
 
+import functools
 import sys
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase
@@ -45,6 +46,24 @@ def number_font(base: QFont) -> QFont:
     family = pick_family(_NUMBER_FAMILIES)
     if family:
         font.setFamilies([family, base.family()])
+    return font
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_families() -> tuple[str, ...]:
+    """Looked up once: an item's font is asked for at every paint of every cell."""
+    return tuple(f for f in (pick_family(_NUMBER_FAMILIES), pick_family(_UI_FAMILIES)) if f)
+
+
+def digits_font(bold: bool = False) -> QFont:
+    """The monospaced-digit family only: set on a widget (or returned as an item's font) it takes its size
+    from the widget's parent (or the view), so figures follow the clerk's font size without being rebuilt."""
+    font = QFont()
+    families = _digits_families()
+    if families:
+        font.setFamilies(list(families))
+    if bold:
+        font.setBold(True)
     return font
 
 
