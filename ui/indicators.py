@@ -419,7 +419,8 @@ class ScoringPage(StepPage):
                 column(Indicator, "score_override", header="手工得分", width=7, tooltip=GLOSSARY["手工得分"]),
                 derived_column("得分", score_of, GLOSSARY["得分"], width=6),
                 column(Indicator, "override_reason", width=10),
-                column(Indicator, "deviation", header="偏差原因分析及改进措施", width=0),
+                column(Indicator, "deviation", header="偏差原因分析及改进措施", width=0,
+                       shown_header="偏差原因分析\n及改进措施"),  # narrow at the largest font size
                 column(Indicator, "over_achievement_confirmed", header="确认超额", width=6, enabled=can_confirm,
                        tooltip=GLOSSARY["确认超额完成"])]
         for spec in cols:

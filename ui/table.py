@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QMessageBox, QPushButton, QScrollArea, QStyledItemDelegate, QTableView, QToolTip,
+                               QMenu, QMessageBox, QPushButton, QScrollArea, QStyle, QStyledItemDelegate, QTableView, QToolTip,
                                QVBoxLayout, QWidget)
 
 from models.money import NumberError, format_decimal
@@ -24,6 +24,7 @@ from .fields import (ENUM_LABELS, GLOSSARY, NUMERIC_KINDS, display, edit_text, e
 from .session import ReportSession, TypingPreview, get_at, path_text
 
 EDIT_ROLE = Qt.ItemDataRole.EditRole
+STRETCH_MIN_CHARS = 6  # characters a stretched column (a name) keeps at any font size
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
 CHECK_ROLE = Qt.ItemDataRole.CheckStateRole
 
@@ -89,7 +90,8 @@ class RowsModel(QAbstractTableModel):
         self.fixed_rows = fixed_rows
         self.totals = totals and any(c.total for c in columns)
         self._count = self._row_count()
-        self._number_font: QFont | None = None
+        # figures in the monospaced-digit family; their size is the view's, so they follow its font
+        self._figure_fonts = (theme.digits_font(), theme.digits_font(bold=True))
         session.changed.connect(self._on_changed)
         session.previewed.connect(self._on_previewed)
 
@@ -127,6 +129,12 @@ class RowsModel(QAbstractTableModel):
 
     def is_totals_row(self, row: int) -> bool:
         return self.totals and row == self._count
+
+    @property
+    def totals_label_in_header(self) -> bool:
+        """"合计" stands in the row header when the first column is summed too (三公经费: its rows are named
+        in the row header): written into the first cell it would hide that column's total."""
+        return self.totals and bool(self.columns) and self.columns[0].total
 
     def row_path(self, row: int) -> tuple:
         if self.fixed_rows is not None:
@@ -194,11 +202,14 @@ class RowsModel(QAbstractTableModel):
     def display_text(self, row: int, col: int) -> str:
         spec = self.columns[col]
         if self.is_totals_row(row):
-            if col == 0:
+            if col == 0 and not self.totals_label_in_header:
                 return "合计"
             if not spec.total:
                 return ""
-            return display(spec.kind if spec.kind in ("money", "signed", "number") else "money", self.total_of(col))
+            total = self.total_of(col)
+            if spec.places is not None and total is not None:
+                return format_decimal(total, places=spec.places)  # 90.00 under 10.00, as the column shows
+            return display(spec.kind if spec.kind in ("money", "signed", "number") else "money", total)
         # computed cells follow the number being typed; entered cells show what is stored
         value = self.value(row, col, self.rows(shown=True) if spec.compute is not None else None)
         if spec.kind == "enum":
@@ -265,11 +276,7 @@ class RowsModel(QAbstractTableModel):
             return spec.tooltip or None
         if role == Qt.ItemDataRole.FontRole:
             if spec.numeric or spec.kind == "derived-number" or totals:
-                font = self._number_font or theme.number_font(QGuiApplication.font())
-                if totals:
-                    font = QFont(font)
-                    font.setBold(True)
-                return font
+                return self._figure_fonts[1 if totals else 0]
         return None
 
     def headerData(self, section: int, orientation, role: int = DISPLAY_ROLE):
@@ -282,7 +289,7 @@ class RowsModel(QAbstractTableModel):
             return None
         if role == DISPLAY_ROLE:
             if self.is_totals_row(section):
-                return ""
+                return "合计" if self.totals_label_in_header else ""
             if self.fixed_rows is not None:
                 return self.fixed_rows[section][1]
             return str(section + 1)
@@ -530,7 +537,7 @@ class CellDelegate(QStyledItemDelegate):
         editor.installEventFilter(self)
         if spec.numeric:
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            editor.setFont(theme.number_font(QGuiApplication.font()))
+            editor.setFont(theme.digits_font())  # the family only: the size is the table's
             # 合计, 执行率, scores and the header total follow the number while it is typed
             model, row, col = index.model(), index.row(), index.column()
             TypingPreview(model.session, editor, model.cell_path(row, col), lambda text: model.parse_cell(col, text))
@@ -618,9 +625,18 @@ class SheetView(QTableView):
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
-        model.modelReset.connect(self.fit_height)
+        model.modelReset.connect(self._on_model_reset)
+        self._pending_figures: list[tuple[int, int, int, int]] = []
+        model.dataChanged.connect(self._figures_changed)
+        # a scroll bar appearing under the rows takes their room: the table grows by its height
+        self.horizontalScrollBar().rangeChanged.connect(lambda _low, high: self._refit_for_scroll_bar(high > 0))
+        self._fitted_with_scroll_bar = False
         self.apply_widths()
-        self.fit_height()
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # A＋/A－: widths, row heights and height from the new font
+            self.apply_widths()
 
     def model(self) -> RowsModel:  # type: ignore[override]
         return super().model()
@@ -632,34 +648,141 @@ class SheetView(QTableView):
         return super().edit(index, trigger, event)
 
     def apply_widths(self):
+        """Column widths, row heights and the table's size from the current font (again after A＋/A－)."""
         header = self.horizontalHeader()
-        metrics = self.fontMetrics()
         stretch = False
         for col, spec in enumerate(self.model().columns):
             if spec.width:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                header_width = max(metrics.horizontalAdvance(line)
-                                   for line in (spec.shown_header or spec.header).splitlines())
-                width = max(metrics.horizontalAdvance("8") * spec.width + 12, header_width + 18)
-                if spec.kind == "enum" and spec.values:  # "满意度指标" on one line, the list's arrow beside it
-                    width = max(width, max(metrics.horizontalAdvance(spec.labels.get(v, v)) for v in spec.values)
-                                + 34)
-                self.setColumnWidth(col, width)
+                self.setColumnWidth(col, self.column_width(col))
             else:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
                 stretch = True
         if not stretch:
             header.setStretchLastSection(True)
-        self.verticalHeader().setDefaultSectionSize(metrics.lineSpacing() * self.lines + 10)
+        self.verticalHeader().setDefaultSectionSize(self.row_height())
         self.fit_height()
 
+    def header_width(self, col: int) -> int:
+        """The header's text whole, inside the style sheet's padding."""
+        spec = self.model().columns[col]
+        metrics = self.fontMetrics()
+        text = max(metrics.horizontalAdvance(line) for line in (spec.shown_header or spec.header).splitlines()) + 18
+        return max(text, self.horizontalHeader().sectionSizeHint(col))
+
+    def column_width(self, col: int) -> int:
+        """A fixed column: ``spec.width`` digits, its header, its choices, and every figure it shows, whole."""
+        spec = self.model().columns[col]
+        metrics = self.fontMetrics()
+        digits = self.figure_metrics()[0] if self.is_figure_column(col) else metrics
+        width = max(digits.horizontalAdvance("8") * spec.width + 12, self.header_width(col))
+        if spec.kind == "enum" and spec.values:  # "满意度指标" on one line, the list's arrow beside it
+            width = max(width, max(metrics.horizontalAdvance(spec.labels.get(v, v)) for v in spec.values) + 34)
+        if self.is_figure_column(col):
+            width = max(width, self.figures_width(col, range(self.model().rowCount())))
+        return width
+
+    def is_figure_column(self, col: int) -> bool:
+        spec = self.model().columns[col]
+        return bool(spec.width) and (spec.numeric or spec.kind == "derived-number" or spec.total)
+
+    def figure_metrics(self) -> tuple[QFontMetrics, QFontMetrics]:
+        """The figures' metrics at the table's size: plain, and bold as in the 合计 row."""
+        return (QFontMetrics(theme.digits_font().resolve(self.font())),
+                QFontMetrics(theme.digits_font(bold=True).resolve(self.font())))
+
+    def figures_width(self, col: int, rows) -> int:
+        """Room for the longest figure of ``rows`` in column ``col`` (digits are of equal width: the longest
+        text is the widest), inside the cell's text margins."""
+        model = self.model()
+        plain, bold = "", ""
+        for row in rows:
+            text = model.display_text(row, col)
+            if model.is_totals_row(row):
+                bold = max(bold, text, key=len)
+            else:
+                plain = max(plain, text, key=len)
+        plain_metrics, bold_metrics = self.figure_metrics()
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+        return max(plain_metrics.horizontalAdvance(plain), bold_metrics.horizontalAdvance(bold)) + 2 * margin + 6
+
+    def _on_model_reset(self):
+        self.fit_height()
+        model = self.model()  # new rows: their figures may be longer
+        self._figures_changed(model.index(0, 0), model.index(model.rowCount() - 1, model.columnCount() - 1))
+
+    def _figures_changed(self, top_left, bottom_right, _roles=()):
+        """A figure typed or computed may be longer than its column: widen it (after the event loop turns,
+        once for all the changes of one edit)."""
+        if not top_left.isValid():
+            return
+        if not self._pending_figures:
+            QTimer.singleShot(0, self, self._widen_for_figures)
+        self._pending_figures.append((top_left.row(), bottom_right.row(), top_left.column(), bottom_right.column()))
+
+    def _widen_for_figures(self):
+        pending, self._pending_figures = self._pending_figures, []
+        count = self.model().rowCount()
+        widened = False
+        for top, bottom, left, right in pending:
+            for col in range(left, min(right + 1, self.model().columnCount())):
+                if self.is_figure_column(col):
+                    needed = self.figures_width(col, range(top, min(bottom + 1, count)))
+                    if needed > self.columnWidth(col):
+                        self.setColumnWidth(col, needed)
+                        widened = True
+        if widened:
+            self.fit_width()
+
+    def row_height(self) -> int:
+        """Lines of the table's font, or of the bold figures of the 合计 row if they are taller."""
+        figures = QFontMetrics(theme.digits_font(bold=True).resolve(self.font()))
+        return max(self.fontMetrics().lineSpacing(), figures.lineSpacing()) * self.lines + 10
+
+    def stretch_minimum(self, col: int) -> int:
+        """A column that takes the remaining space keeps room for a few characters (a name, on two lines)
+        and for its header."""
+        return max(self.fontMetrics().horizontalAdvance("国") * STRETCH_MIN_CHARS + 12, self.header_width(col))
+
+    def fit_width(self):
+        """Never narrower than its columns: at the largest font sizes the step page scrolls sideways rather
+        than squeezing a name column to two characters or hiding the 合计 row under a scroll bar."""
+        header = self.horizontalHeader()
+        width = 2 * self.frameWidth()
+        stretched = []
+        for col, spec in enumerate(self.model().columns):
+            if not header.isSectionHidden(col):
+                if spec.width:  # (a last section stretched to the edge counts at its own width)
+                    stretched_last = header.stretchLastSection() and col == header.count() - 1
+                    width += self.column_width(col) if stretched_last else self.columnWidth(col)
+                else:
+                    stretched.append(self.stretch_minimum(col))
+        if stretched:  # the header shares the room equally among stretched columns
+            width += len(stretched) * max(stretched)
+        if not self.verticalHeader().isHidden():
+            width += max(self.verticalHeader().minimumWidth(), self.verticalHeader().sizeHint().width())
+        if self.model().rowCount() > self.visible_rows():
+            width += self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(width)
+
+    def visible_rows(self) -> int:
+        """Rows the table is tall enough for: every row up to ``max_visible_rows``, and the 合计 row below them."""
+        model = self.model()
+        totals = model.rowCount() - model._count
+        return max(min(model._count, self.max_visible_rows) + totals, 2)
+
     def fit_height(self):
-        rows = min(max(self.model().rowCount(), 2), self.max_visible_rows)
-        height = (self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize()
+        self.fit_width()
+        height = (self.horizontalHeader().sizeHint().height() + self.visible_rows() * self.row_height()
                   + 2 * self.frameWidth() + 4)
-        if self.horizontalScrollBar().isVisible():
+        self._fitted_with_scroll_bar = self.horizontalScrollBar().maximum() > 0
+        if self._fitted_with_scroll_bar:
             height += self.horizontalScrollBar().sizeHint().height()
         self.setFixedHeight(height)
+
+    def _refit_for_scroll_bar(self, needed: bool):
+        if needed != self._fitted_with_scroll_bar:
+            QTimer.singleShot(0, self, self.fit_height)  # not inside the view's own geometry update
 
     # --- Excel-like keys ------------------------------------------------------------------
     def move_cursor(self, drow: int, dcol: int):
