@@ -16,6 +16,7 @@ from .session import ReportSession, path_text
 
 STEP_NUMBERS = "①②③④⑤"
 STEP_LIST_WIDTH = 190  # the step list's width at the default font size (wider when its items need it)
+PROBLEMS_WIDTH = 270   # the 问题清单's usual width
 STATE_NOT_STARTED, STATE_ERROR, STATE_WARNING, STATE_DONE = "未开始", "有错误", "有警告", "完成"
 _STATE_COLOURS = {STATE_NOT_STARTED: "#b8bec7", STATE_ERROR: theme.ERROR, STATE_WARNING: theme.WARNING,
                   STATE_DONE: theme.OK}
@@ -67,6 +68,21 @@ def step_state(session: ReportSession, step: int, counts) -> str:
     return STATE_DONE
 
 
+def wrap_list_items(view: QListWidget, padding: int = 11) -> list[int]:
+    """Long messages wrap over several lines: give each item of ``view`` the height its wrapped text needs at
+    the list's current width and font (``padding``: the style sheet's item padding and border). The heights."""
+    width = max(view.viewport().width() - 14, 80)
+    metrics = view.fontMetrics()
+    heights = []
+    for i in range(view.count()):
+        item = view.item(i)
+        item_metrics = metrics if not item.font().bold() else QFontMetrics(item.font())
+        rect = item_metrics.boundingRect(QRect(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), item.text())
+        item.setSizeHint(QSize(width, rect.height() + padding))
+        heights.append(rect.height() + padding)
+    return heights
+
+
 class ProblemPanel(QFrame):
     """问题清单: errors first, then warnings, grouped by step; a click takes the clerk there."""
 
@@ -108,14 +124,7 @@ class ProblemPanel(QFrame):
         return False
 
     def _fit_items(self):
-        """Long messages wrap over several lines: give each item the height its wrapped text needs."""
-        width = max(self.list.viewport().width() - 14, 80)
-        metrics = self.list.fontMetrics()
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            font_metrics = metrics if not item.font().bold() else QFontMetrics(item.font())
-            rect = font_metrics.boundingRect(QRect(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), item.text())
-            item.setSizeHint(QSize(width, rect.height() + 11))
+        wrap_list_items(self.list)
 
     def refresh(self):
         problems = self.session.problems
@@ -221,7 +230,7 @@ class Editor(QWidget):
         self.splitter.addWidget(self.problems)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([STEP_LIST_WIDTH, 905, 270])
+        self.splitter.setSizes([STEP_LIST_WIDTH, 905, PROBLEMS_WIDTH])
         layout.addWidget(self.splitter, 1)
         self.steps.currentRowChanged.connect(self.show_step)
 
@@ -410,11 +419,14 @@ class Editor(QWidget):
                    for row in range(self.steps.count())) + 2
 
     def fit_step_list(self):
-        """After a font size change: the step list as wide as its items need (at least its usual width)."""
+        """After a font size change: the step list as wide as its items need (at least its usual width), the
+        问题清单 back to its usual width too (or what the larger font needs): widened at the largest size, it
+        kept that width back at 100 % and pushed the step page into a sideways scroll."""
         sizes = self.splitter.sizes()
         width = max(self.step_list_width(), STEP_LIST_WIDTH)
-        if sum(sizes) > 0 and sizes[0] != width:
-            self.splitter.setSizes([width, max(sizes[1] + sizes[0] - width, 0), sizes[2]])
+        problems = max(self.problems.minimumSizeHint().width(), PROBLEMS_WIDTH)
+        if sum(sizes) > 0 and (sizes[0], sizes[2]) != (width, problems):
+            self.splitter.setSizes([width, max(sum(sizes) - width - problems, 0), problems])
 
     def commit(self):
         page = self.pages.currentWidget()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QTextBrowser, QVBoxLayout, QWidget)
@@ -15,6 +15,7 @@ from models.report import NARRATIVE_SECTIONS
 from models.templates import load_template
 
 from .dialogs import choose_folder
+from .editor import wrap_list_items
 from .fields import display
 from .forms import StepPage
 from .session import ReportSession
@@ -109,6 +110,11 @@ class FinishPage(StepPage):
         layout.addWidget(self.blocking_summary)
         self.blocking = QListWidget(checklist)
         self.blocking.setObjectName("problemList")
+        # a long message wraps (at the largest font size one line ran off the page under a scroll bar)
+        self.blocking.setWordWrap(True)
+        self.blocking.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.blocking.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.blocking.viewport().installEventFilter(self)
         self.blocking.itemActivated.connect(self._activate)
         self.blocking.itemClicked.connect(self._activate)
         layout.addWidget(self.blocking)
@@ -180,10 +186,21 @@ class FinishPage(StepPage):
             self.blocking_summary.setText("<span style='color:#2f7d4f'>✓ 没有错误，可以导出正式提交包。</span>"
                                           + (f"（另有{warnings}个警告，请确认）" if warnings else ""))
         self.blocking.setVisible(bool(errors))
-        row_height = self.blocking.fontMetrics().height() + 12
-        self.blocking.setFixedHeight(min(len(errors), 5) * row_height + 4)
+        self.fit_blocking()
         self.export_button.setEnabled(not errors)
         self.export_button.setToolTip("请先改正全部错误" if errors else "导出提交包（PDF、Word、Excel和数据文件）")
+
+    def fit_blocking(self):
+        """As tall as the first five errors, each on the lines its wrapped message needs."""
+        heights = wrap_list_items(self.blocking)
+        self.blocking.setFixedHeight(sum(heights[:5]) + 2 * self.blocking.frameWidth() + 4)
+
+    def eventFilter(self, obj, event):
+        blocking = getattr(self, "blocking", None)  # (the scroll area filters events before it exists)
+        if blocking is not None and obj is blocking.viewport() and event.type() == QEvent.Type.Resize:
+            if event.size().width() != event.oldSize().width():
+                QTimer.singleShot(0, self, self.fit_blocking)  # re-wrapped at the new width
+        return super().eventFilter(obj, event)
 
     def refresh_preview(self):
         scroll = self.preview.verticalScrollBar().value()
