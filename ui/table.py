@@ -635,7 +635,9 @@ class SheetView(QTableView):
 
     def changeEvent(self, event):
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:  # A＋/A－: widths, row heights and height from the new font
+        if event.type() == QEvent.Type.FontChange:  # widths, row heights and height from the new font
+            for header in (self.horizontalHeader(), self.verticalHeader()):
+                header.setFont(self.font())  # (polished children keep their own font under the style sheet)
             self.apply_widths()
 
     def model(self) -> RowsModel:  # type: ignore[override]
