@@ -166,3 +166,15 @@ def test_step_5_error_list_wraps_at_the_largest_size(qtbot, window, largest_font
     rect = blocking.visualItemRect(item)
     assert rect.height() >= 2 * blocking.fontMetrics().lineSpacing()  # the long message on two lines
     assert blocking.viewport().rect().contains(rect)
+
+
+def test_report_list_follows_the_font_size_chosen_in_a_report(qtbot, window, largest_font):
+    """The report list is not rebuilt by A＋: it was left at the old size until the program was restarted."""
+    open_seed(window)
+    window.change_font_size(len(theme.FONT_SIZES))
+    window.show_start()
+    settle(qtbot)
+    start = window.start
+    assert start.table.font().pointSize() == start.new_button.font().pointSize() == theme.FONT_SIZES[-1]
+    assert start.title.font().pointSize() == theme.FONT_SIZES[-1] + 8
+    assert start.table.verticalHeader().defaultSectionSize() >= start.table.fontMetrics().height() + 14

@@ -50,6 +50,10 @@ class ZiPingTongApp(QApplication):
 
     def apply_font_size(self, size: int):
         self.setFont(theme.ui_font(size))
+        if self.styleSheet():
+            # under a style sheet a polished widget keeps the font it had: polished again, the widgets that
+            # are on screen (the report list) take the new size
+            self.setStyleSheet(self.styleSheet())
 
 
 class MainWindow(QMainWindow):

@@ -5,8 +5,8 @@ import datetime as _dt
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView,
                                QVBoxLayout, QWidget)
@@ -133,11 +133,7 @@ class StartPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.setSpacing(10)
-        title = QLabel("自评通 · 部门整体支出绩效自评", self)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() + 8)
-        font.setBold(True)
-        title.setFont(font)
+        self.title = title = QLabel("自评通 · 部门整体支出绩效自评", self)
         layout.addWidget(title)
         intro = QLabel("选择一份报告继续填写，或新建一份。所有修改随时自动保存在本机。", self)
         intro.setObjectName("hint")
@@ -176,7 +172,6 @@ class StartPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
         layout.addWidget(self.table, 1)
         self.empty = QLabel("还没有报告。点“新建报告…”开始，或“导入提交包或数据文件…”。", self)
         self.empty.setObjectName("hint")
@@ -195,6 +190,20 @@ class StartPage(QWidget):
         self.table.activated.connect(lambda _index: self._open())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self._selection_changed()
+        self.apply_font()
+
+    def apply_font(self):
+        """The title and the row height from the page's font (again after A＋/A－ in a report)."""
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() + 8)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self, self.apply_font)  # after the style sheet has polished the title again
 
     @property
     def summaries(self) -> list:
