@@ -355,8 +355,8 @@ class Section(QWidget):
         head.addWidget(self.toggle)
         self.note = QLabel(note, self)
         self.note.setObjectName("hint")
-        head.addWidget(self.note)
-        head.addStretch(1)
+        self.note.setWordWrap(True)  # at the largest font size a long note wraps rather than widen the page
+        head.addWidget(self.note, 1)
         layout.addLayout(head)
         rule = QFrame(self)
         rule.setObjectName("sectionRule")
