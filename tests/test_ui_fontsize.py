@@ -178,3 +178,31 @@ def test_report_list_follows_the_font_size_chosen_in_a_report(qtbot, window, lar
     assert start.table.font().pointSize() == start.new_button.font().pointSize() == theme.FONT_SIZES[-1]
     assert start.title.font().pointSize() == theme.FONT_SIZES[-1] + 8
     assert start.table.verticalHeader().defaultSectionSize() >= start.table.fontMetrics().height() + 14
+
+
+def test_a_long_figure_scrolled_into_sight_widens_its_column(qtbot, window):
+    """Only the rows in sight are measured (a table of 1,000 rows costs no more than one of 10): a figure
+    further down widens its column when it is scrolled to, and a figure typed widens it at once."""
+    open_seed(window)
+    editor = window.editor
+    editor.show_step(1)
+    settle(qtbot)
+    table = editor.page_list[1].projects
+    view, model = table.view, table.model
+    rate = next(c for c, spec in enumerate(model.columns) if spec.header == "执行率")  # no 合计: rows only
+    view.select_cell(model._count - 1, 0)
+    rows = "\n".join(f"新增项目{n}\t\t\t\t{'0.01' if n == 14 else '1.00'}\t{'1234.56' if n == 14 else '1.00'}"
+                     for n in range(15))
+    assert view.paste_text(rows) == []
+    settle(qtbot)
+    assert model._count > view.max_visible_rows  # the table scrolls now
+    assert model.display_text(model._count - 1, rate) == "12345600.00%"
+    assert view.figures_width(rate, [model._count - 1]) > view.columnWidth(rate)  # not in sight yet
+    view.scrollToBottom()
+    settle(qtbot)
+    assert table_problems(table) == []
+    # typed into a cell in sight: widened after the edit
+    window.session.set_value(("finance", "projects", model._count - 2, "executed"),
+                             __import__("decimal").Decimal("-9876543210.5"), "test")
+    settle(qtbot)
+    assert table_problems(table) == []

@@ -628,6 +628,7 @@ class SheetView(QTableView):
         model.modelReset.connect(self._on_model_reset)
         self._pending_figures: list[tuple[int, int, int, int]] = []
         model.dataChanged.connect(self._figures_changed)
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self._on_model_reset(refit=False))
         # a scroll bar appearing under the rows takes their room: the table grows by its height
         self.horizontalScrollBar().rangeChanged.connect(lambda _low, high: self._refit_for_scroll_bar(high > 0))
         self._fitted_with_scroll_bar = False
@@ -681,7 +682,7 @@ class SheetView(QTableView):
         if spec.kind == "enum" and spec.values:  # "满意度指标" on one line, the list's arrow beside it
             width = max(width, max(metrics.horizontalAdvance(spec.labels.get(v, v)) for v in spec.values) + 34)
         if self.is_figure_column(col):
-            width = max(width, self.figures_width(col, range(self.model().rowCount())))
+            width = max(width, self.figures_width(col, self.rows_in_sight()))
         return width
 
     def is_figure_column(self, col: int) -> bool:
@@ -708,9 +709,19 @@ class SheetView(QTableView):
         margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
         return max(plain_metrics.horizontalAdvance(plain), bold_metrics.horizontalAdvance(bold)) + 2 * margin + 6
 
-    def _on_model_reset(self):
-        self.fit_height()
-        model = self.model()  # new rows: their figures may be longer
+    def rows_in_sight(self) -> list[int]:
+        """The rows the table shows at its scroll position (it is at most ``max_visible_rows`` tall) and its
+        合计 row: only their figures are measured, a table of 1,000 indicators costs no more than one of 10."""
+        model = self.model()
+        count, data_rows = model.rowCount(), model._count
+        top = min(max(self.rowAt(0), 0), max(data_rows - 1, 0))
+        rows = list(range(top, min(top + self.max_visible_rows + 1, data_rows)))
+        return rows + list(range(data_rows, count))  # the 合计 row
+
+    def _on_model_reset(self, refit: bool = True):
+        if refit:
+            self.fit_height()
+        model = self.model()  # new rows, or rows scrolled into sight: their figures may be longer
         self._figures_changed(model.index(0, 0), model.index(model.rowCount() - 1, model.columnCount() - 1))
 
     def _figures_changed(self, top_left, bottom_right, _roles=()):
@@ -724,12 +735,13 @@ class SheetView(QTableView):
 
     def _widen_for_figures(self):
         pending, self._pending_figures = self._pending_figures, []
-        count = self.model().rowCount()
+        in_sight = self.rows_in_sight()
         widened = False
         for top, bottom, left, right in pending:
+            rows = [row for row in in_sight if top <= row <= bottom]
             for col in range(left, min(right + 1, self.model().columnCount())):
-                if self.is_figure_column(col):
-                    needed = self.figures_width(col, range(top, min(bottom + 1, count)))
+                if rows and self.is_figure_column(col):
+                    needed = self.figures_width(col, rows)
                     if needed > self.columnWidth(col):
                         self.setColumnWidth(col, needed)
                         widened = True
