@@ -206,3 +206,24 @@ def test_a_long_figure_scrolled_into_sight_widens_its_column(qtbot, window):
                              __import__("decimal").Decimal("-9876543210.5"), "test")
     settle(qtbot)
     assert table_problems(table) == []
+
+
+
+def test_check_boxes_grow_with_the_font(qapp):
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+    from ui import theme
+
+    def indicator_width() -> int:
+        box = QCheckBox("显示已删除的报告")
+        box.ensurePolished()
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        return box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box).width()
+
+    widths = {}
+    for size in (theme.FONT_SIZES[0], theme.FONT_SIZES[-1]):
+        qapp.apply_font_size(size)
+        widths[size] = indicator_width()
+    qapp.apply_font_size(theme.DEFAULT_POINT_SIZE)
+    assert widths[theme.FONT_SIZES[-1]] == round(theme.FONT_SIZES[-1] * 1.35)
+    assert widths[theme.FONT_SIZES[0]] < widths[theme.FONT_SIZES[-1]]

@@ -38,7 +38,7 @@ class ZiPingTongApp(QApplication):
                 break
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         self.apply_font_size(self.font_size())
-        self.setStyleSheet(theme.style_sheet())
+        self.setStyleSheet(theme.style_sheet(self.font_size()))
 
     @staticmethod
     def font_size() -> int:
@@ -52,8 +52,8 @@ class ZiPingTongApp(QApplication):
         self.setFont(theme.ui_font(size))
         if self.styleSheet():
             # under a style sheet a polished widget keeps the font it had: polished again, the widgets that
-            # are on screen (the report list) take the new size
-            self.setStyleSheet(self.styleSheet())
+            # are on screen (the report list) take the new size; check boxes are sized for it too
+            self.setStyleSheet(theme.style_sheet(size))
 
 
 class MainWindow(QMainWindow):

@@ -67,8 +67,10 @@ def digits_font(bold: bool = False) -> QFont:
     return font
 
 
-def style_sheet() -> str:
+def style_sheet(point_size: int = DEFAULT_POINT_SIZE) -> str:
+    box = round(point_size * 1.35)  # check boxes grow with the text (clerks with poor eyesight use A＋)
     return f"""
+QCheckBox::indicator, QTableView::indicator {{ width: {box}px; height: {box}px; }}
 QMainWindow, QWidget#page {{ background: #ffffff; }}
 QFrame#header {{ background: {ACCENT}; }}
 QFrame#header QLabel {{ color: white; }}
