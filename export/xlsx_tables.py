@@ -314,6 +314,17 @@ def sheet_title(report: Report, name: str, draft: bool) -> str:
     return f"{year}{name}" + ("（草稿）" if draft else "")
 
 
+def _listing_start(ws: Worksheet, headings, title: str, unit_line: bool, report: Report):
+    """A listing sheet's writer with its title and one heading row; returns (writer, heading row)."""
+    w = SheetWriter(ws, [width for _, width in headings])
+    _title_block(w, None, title, unit_line, report)
+    head_row = w.row
+    for col, (heading, _) in enumerate(headings, start=1):
+        w.write(head_row, col, heading, HEAD)
+    w.row += 1
+    return w, head_row
+
+
 def _title_block(w: SheetWriter, annex: str | None, title: str, unit_line: bool, report: Report):
     if annex:
         w.write(w.row, 1, annex, Style(title=True, size=12, border=False, horizontal="left"))
@@ -739,12 +750,7 @@ def _indicator_sheet(ws: Worksheet, report: Report, derived: Derived, template: 
                 ("自动得分", 7), ("手工得分", 7), ("手工评分理由", 22), ("得分", 6), ("完成档次", 10),
                 ("超额完成提示", 10), ("偏差原因分析及改进措施", 18), ("所属任务", 6), ("绩效标准", 16),
                 ("完成情况", 9), ("完成情况分析", 26)]
-    w = SheetWriter(ws, [width for _, width in headings])
-    _title_block(w, None, sheet_title(report, "绩效指标明细表", draft), False, report)
-    head_row = w.row
-    for col, (heading, _) in enumerate(headings, start=1):
-        w.write(head_row, col, heading, HEAD)
-    w.row += 1
+    w, head_row = _listing_start(ws, headings, sheet_title(report, "绩效指标明细表", draft), False, report)
 
     execution = report.evaluation.budget_execution
     rules_rule = report.evaluation.rules.budget_execution or template.rule("budget_execution")
@@ -806,12 +812,7 @@ def _project_sheet(ws: Worksheet, report: Report, signature: Signature, draft: b
     headings = [("序号", 5), ("项目名称", 24), ("项目类别", 10), ("上年决算数", 12), ("年初预算数", 12),
                 ("调整数", 11), ("全年预算数", 12), ("全年执行数", 12), ("结余结转", 10), ("执行率", 9),
                 ("直拨镇街", 7), ("项目绩效目标", 30), ("项目实施及绩效情况", 44)]
-    w = SheetWriter(ws, [width for _, width in headings])
-    _title_block(w, None, sheet_title(report, "项目支出情况表", draft), True, report)
-    head_row = w.row
-    for col, (heading, _) in enumerate(headings, start=1):
-        w.write(head_row, col, heading, HEAD)
-    w.row += 1
+    w, head_row = _listing_start(ws, headings, sheet_title(report, "项目支出情况表", draft), True, report)
     projects = report.finance.projects
     money_fields = ("prev_final", "initial", "adjustment", "full_year", "executed", "carryover")
     if not projects:
