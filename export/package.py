@@ -301,7 +301,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
             content = handle.read(limit + 1)
     except MemoryError:
         raise
-    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError, RuntimeError…
+    except Exception:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError, RuntimeError…
         raise PackageError(f"提交包中的“{info.filename}”已损坏，无法读取（可能是复制或传输时出错）", info.filename) from None
     if len(content) > limit:
         raise PackageError(f"提交包中的“{info.filename}”解压后过大，已拒绝", info.filename)

@@ -6,7 +6,7 @@ Money never becomes a float. Text typed by the clerk or read from data.json goes
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 MAX_PLACES = 6
 # Typed by clerks in paper forms to mean "nothing here": a number field must refuse them.

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import backup as backups, lock
-from .codec import _write_dataclass, report_from_dict
+from .codec import _write_dataclass
 from .report import FORMAT_NAME, FORMAT_VERSION, Report
 
 # Each step: (version it brings the file to, SQL statements). Never edit a shipped step: add one.

@@ -55,3 +55,15 @@ def qapp_cls():
     """Every Qt test runs in the program's own QApplication (Chinese translations, fonts, style)."""
     from ui.app import ZiPingTongApp
     return ZiPingTongApp
+
+
+def hold_database_in_another_process(db_path: Path, home: Path):
+    """A second copy of the program holding ``db_path`` open as its writer; returns once it does."""
+    import subprocess
+    code = ("import sys, time; sys.path.insert(0, %r)\n"
+            "from models.store import Store\n"
+            "s = Store(%r); print('ready', flush=True); time.sleep(60)\n") % (str(ROOT), str(db_path))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "ZIPINGTONG_HOME": str(home)})
+    assert child.stdout.readline().strip() == "ready"
+    return child

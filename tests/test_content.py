@@ -159,7 +159,7 @@ def test_outline_uses_only_known_placeholders_blocks_and_tables(key):
 
 
 def test_section_numbering_closes_the_gap_a_left_out_section_leaves():
-    from export.content import Heading, SectionNumbering
+    from export.content import SectionNumbering
     numbering = SectionNumbering()
     printed = []
     # （一） is left out (omit_if_empty): （二） becomes （一）; a new level-1 section restarts its children

@@ -8,13 +8,11 @@ import errno
 import io
 import os
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 
 import main
 from export import package as pkg

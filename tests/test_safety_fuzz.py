@@ -11,9 +11,7 @@ import io
 import json
 import math
 import re
-import sys
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import seed_dict

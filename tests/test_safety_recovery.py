@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
-from conftest import ROOT, load_seed
+from conftest import hold_database_in_another_process, load_seed
 
 from models import backup
 from models.store import Store
@@ -105,13 +101,8 @@ def test_without_a_backup_the_clerk_may_start_empty_and_the_bad_file_is_kept(qtb
 
 def test_a_database_open_in_another_copy_is_refused_with_a_message(qtbot, db_path, tmp_path):
     Store(db_path).close()
-    code = ("import sys, time; sys.path.insert(0, %r)\n"
-            "from models.store import Store\n"
-            "s = Store(%r); print('ready', flush=True); time.sleep(60)\n") % (str(ROOT), str(db_path))
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "ZIPINGTONG_HOME": str(tmp_path)})
+    child = hold_database_in_another_process(db_path, tmp_path)
     try:
-        assert child.stdout.readline().strip() == "ready"
         answers = Answers("ok")
         assert open_store_with_recovery(None, db_path) is None
         assert "数据库正在使用" in answers.seen[0] and "另一个自评通窗口" in answers.seen[0]

@@ -8,12 +8,11 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, load_seed, seed_path
+from conftest import ROOT, hold_database_in_another_process, load_seed, seed_path
 
 from models import backup, lock
 from models.store import DatabaseCorrupt, Store, StoreError, StoreInUse, migrate, split_report
@@ -105,13 +104,8 @@ def _hold_in_child(db_path: Path, tmp_path: Path, expect_refusal: bool) -> str:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_killed_writer_leaves_no_stale_lock(db_path, tmp_path):
-    code = ("import sys, time; sys.path.insert(0, %r)\n"
-            "from models.store import Store\n"
-            "s = Store(%r); print('ready', flush=True); time.sleep(60)\n") % (str(ROOT), str(db_path))
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "ZIPINGTONG_HOME": str(tmp_path)})
+    child = hold_database_in_another_process(db_path, tmp_path)
     try:
-        assert child.stdout.readline().strip() == "ready"
         with pytest.raises(StoreInUse) as info:
             Store(db_path)
         assert "另一个自评通窗口" in str(info.value)

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
 from conftest import seed_path
 from models import backup
-from test_ui_wizard import qapp_cls, window  # noqa: F401  (fixtures)
+from test_ui_wizard import window  # noqa: F401  (fixture)
 from ui import recovery
 from ui.app import MainWindow
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFocusEvent, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from test_ui_wizard import cell_editor, column_of, fill_cell, fill_line, qapp_cls, type_text, window  # noqa: F401
+from test_ui_wizard import cell_editor, column_of, fill_cell, fill_line, type_text, window  # noqa: F401
 
 UNIT = "长沙市天心区退役军人事务局"
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionFrame
 
 from ui import theme
 from ui.forms import FieldLineEdit
-from test_ui_wizard import open_seed, qapp_cls, window  # noqa: F401
+from test_ui_wizard import open_seed, window  # noqa: F401
 
 TEXT_MARGIN = 8  # the line edit's frame and its own 2 px inner margins, on both sides
 

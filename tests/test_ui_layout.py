@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from conftest import seed_dict
 from ui import theme
 from ui.editor import STEP_LIST_WIDTH
-from test_ui_wizard import column_of, open_seed, qapp_cls, window  # noqa: F401
+from test_ui_wizard import column_of, open_seed, window  # noqa: F401
 
 
 def wrapped_lines(view, text: str, width: int) -> int:

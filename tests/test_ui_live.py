@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from models.money import format_percent
 from models.scoring import execution_rate_pct
 from ui.session import TypingPreview
-from test_ui_wizard import cell_editor, column_of, open_seed, qapp_cls, window  # noqa: F401
+from test_ui_wizard import cell_editor, column_of, open_seed, window  # noqa: F401
 
 
 def open_cell(qtbot, view, row: int, col: int):

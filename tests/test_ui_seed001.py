@@ -9,13 +9,13 @@ import zipfile
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QPlainTextEdit
 
 from conftest import normalized, seed_dict
-from test_ui_wizard import (choose, column_of, fill_cell, fill_line, fill_text, qapp_cls, type_text,  # noqa: F401
+from test_ui_wizard import (choose, column_of, fill_cell, fill_line, fill_text, type_text,  # noqa: F401
                             window)
 from ui.fields import ENUM_LABELS
-from ui.session import parse_path, path_text
+from ui.session import path_text
 from ui.start import NewReportDialog
 
 

@@ -11,12 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from conftest import seed_path
-from ui.app import MainWindow, ZiPingTongApp
-
-
-@pytest.fixture(scope="session")
-def qapp_cls():
-    return ZiPingTongApp
+from ui.app import MainWindow
 
 
 # --- helpers shared with test_ui_seed001 ------------------------------------------------

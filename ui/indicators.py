@@ -22,7 +22,7 @@ from .forms import StepPage, form_grid
 from .listmodel import ReadOnlyRowsModel
 from .session import ReportSession
 from .steps import _labelled
-from .table import Column, RowsModel, TableSection, column, derived_column
+from .table import RowsModel, TableSection, column, derived_column
 
 
 def _points(value) -> str:
@@ -313,7 +313,7 @@ class IndicatorsPage(StepPage):
             QMessageBox.information(self, "分值预设", "以下一级指标下还没有指标，未分配：" + "、".join(missing)
                                     + "\n可先从指标库添加，再分配分值。")
         if changes:
-            self.session.set_values(changes, f"按预设分配分值")
+            self.session.set_values(changes, "按预设分配分值")
 
     def pick_from_library(self):
         dialog = LibraryDialog(self)

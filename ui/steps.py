@@ -6,7 +6,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from models.money import HUNDRED, format_decimal, format_percent, round2
+from models.money import HUNDRED, format_percent, round2
 from models.report import (LEVELS, UNIT_TYPES, AssetsByInstitution, Building, ExpenditureRow, IncomeRow,
                            Institution, Project, ProjectGoal, Task, ThreeColumns, ThreePublicByInstitution)
 from models.scoring import execution_rate_pct
@@ -14,7 +14,7 @@ from models.templates import template_keys
 
 from .fields import ENUM_LABELS, GLOSSARY, display
 from .forms import StepPage, form_grid
-from .session import ReportSession, path_text
+from .session import ReportSession
 from .table import Column, RowsModel, TableSection, column, derived_column
 
 
